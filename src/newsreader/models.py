@@ -46,11 +46,18 @@ class SourceError:
 
 @dataclass(slots=True)
 class LoadResult:
-    """What reading one or more sources gave: the articles and the failures."""
+    """What reading one or more sources gave: the articles and the failures.
+
+    ``warnings`` are problems that did not stop the source from being read
+    (a feed with XML errors that still gave items, JSON lines skipped); they
+    use the :class:`SourceError` shape but are not failures.
+    """
 
     articles: list[Article] = field(default_factory=list)
     errors: list[SourceError] = field(default_factory=list)
+    warnings: list[SourceError] = field(default_factory=list)
 
     def extend(self, other: LoadResult) -> None:
         self.articles.extend(other.articles)
         self.errors.extend(other.errors)
+        self.warnings.extend(other.warnings)
