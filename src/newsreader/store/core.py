@@ -1,0 +1,619 @@
+"""The :class:`Store`: every read and write of the database goes through here.
+
+One SQLite connection per Store, shared by all threads and guarded by an
+``RLock``; the UI calls in from Textual thread workers and the main thread.
+Writes are short ``BEGIN IMMEDIATE`` transactions, so another process using
+the same file waits (``busy_timeout``) instead of failing half way.
+Every ``sqlite3`` error becomes a one-line :class:`StoreError`.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from newsreader.models import Article
+from newsreader.store.connection import MEMORY, connect, describe
+from newsreader.store.convert import (
+    clean_line,
+    clean_optional,
+    clean_text,
+    content_hash,
+    from_db_time,
+    now_db_time,
+    to_db_time,
+)
+from newsreader.store.names import normalize_name
+from newsreader.store.paths import default_db_path
+from newsreader.store.types import ArticleHeader, Bookmark, StoredEntity, StoreError
+
+# Column lists shared by articles and bookmarks (the bookmark is a copy).
+_FIELDS = (
+    "source, article_id, source_name, title, link, author, published, text, caption, "
+    "summary_only, content_hash"
+)
+_HEADER_ORDER = "ORDER BY published DESC, title COLLATE NOCASE, key"
+
+_HEADERS_SQL = """
+    SELECT a.key, a.source, a.source_name, a.title, a.published, a.read,
+           b.article_key IS NOT NULL
+    FROM articles AS a LEFT JOIN bookmarks AS b ON b.article_key = a.key
+    ORDER BY a.published DESC, a.title COLLATE NOCASE, a.key
+"""
+_BOOKMARK_HEADERS_SQL = """
+    SELECT article_key, source, source_name, title, published, read, 1
+    FROM bookmarks
+    ORDER BY published DESC, title COLLATE NOCASE, article_key
+"""
+# Live articles and orphaned bookmarks (article row gone) as one relation.
+_ALL_HEADERS = """
+    SELECT a.key AS key, a.source AS source, a.source_name AS source_name,
+           a.title AS title, a.published AS published, a.read AS read,
+           b.article_key IS NOT NULL AS bookmarked
+    FROM articles AS a LEFT JOIN bookmarks AS b ON b.article_key = a.key
+    UNION ALL
+    SELECT b.article_key, b.source, b.source_name, b.title, b.published, b.read, 1
+    FROM bookmarks AS b
+    WHERE NOT EXISTS (SELECT 1 FROM articles WHERE key = b.article_key)
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    """An Article cleaned and shaped as column values, ready to write."""
+
+    source: str
+    article_id: str
+    source_name: str
+    title: str
+    link: str | None
+    author: str | None
+    published: str | None
+    text: str
+    caption: str | None
+    summary_only: int
+    content_hash: bytes
+
+    @classmethod
+    def of(cls, article: Article) -> _Row:
+        title = clean_line(article.title)
+        text = clean_text(article.text)
+        return cls(
+            source=clean_line(article.source),
+            article_id=clean_line(article.id),
+            source_name=clean_line(article.source_name),
+            title=title,
+            link=clean_optional(article.link),
+            author=clean_optional(article.author),
+            published=to_db_time(article.published),
+            text=text,
+            caption=None if article.caption is None else clean_text(article.caption),
+            summary_only=int(bool(article.summary_only)),
+            content_hash=content_hash(title, text),
+        )
+
+    def values(self) -> tuple[Any, ...]:
+        """In :data:`_FIELDS` order."""
+        return (
+            self.source,
+            self.article_id,
+            self.source_name,
+            self.title,
+            self.link,
+            self.author,
+            self.published,
+            self.text,
+            self.caption,
+            self.summary_only,
+            self.content_hash,
+        )
+
+
+def _header(row: Sequence[Any]) -> ArticleHeader:
+    key, source, source_name, title, published, read, bookmarked = row
+    return ArticleHeader(
+        key, source, source_name, title, from_db_time(published), bool(read), bool(bookmarked)
+    )
+
+
+def _article(row: Sequence[Any]) -> Article:
+    """An Article from columns in :data:`_FIELDS` order (the hash is ignored)."""
+    source, article_id, source_name, title, link, author, published, text, caption, summary = row[
+        :10
+    ]
+    return Article(
+        id=article_id,
+        source=source,
+        source_name=source_name,
+        title=title,
+        text=text,
+        link=link,
+        author=author,
+        published=from_db_time(published),
+        caption=caption,
+        summary_only=bool(summary),
+    )
+
+
+def _span_name(span: Any) -> str:
+    """What a span stands for: its canonical name, else its own text."""
+    return clean_line(str(getattr(span, "canonical", "") or span.text)).strip()
+
+
+class Store:
+    """A connection to the newsreader database. Open with :meth:`open`.
+
+    Safe to share between threads. Usable as a context manager (closes on
+    exit). Unknown keys are not errors: reads return ``None``/``False`` and
+    writes do nothing, because a key can vanish between a list refresh and a
+    key press (``delete_source`` in another worker).
+    """
+
+    def __init__(self, db: sqlite3.Connection, path: Path | str) -> None:
+        """Wrap an already checked connection; use :meth:`open` instead."""
+        self._db: sqlite3.Connection | None = db
+        self._path = path
+        self._lock = threading.RLock()
+
+    @classmethod
+    def open(cls, path: Path | str | None = None) -> Store:
+        """Open (creating and migrating as needed) the database at ``path``.
+
+        ``None`` means :func:`default_db_path`; ``":memory:"`` gives a private
+        in-memory database (handy in UI tests).
+        """
+        if path is None:
+            path = default_db_path()
+        if str(path) != MEMORY:
+            path = Path(path)
+        return cls(connect(path), path)
+
+    @property
+    def path(self) -> Path | str:
+        """The database file (or ``":memory:"``)."""
+        return self._path
+
+    def close(self) -> None:
+        """Close the connection; closing twice is harmless."""
+        with self._lock:
+            if self._db is None:
+                return
+            with suppress(sqlite3.Error):
+                self._db.execute("PRAGMA optimize")
+            self._db.close()
+            self._db = None
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # --- plumbing -------------------------------------------------------
+    def _fail(self, exc: sqlite3.Error) -> StoreError:
+        return StoreError(f"database error in {describe(self._path)}: {clean_line(str(exc))}")
+
+    @contextmanager
+    def _reading(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            if self._db is None:
+                raise StoreError("the store is closed")
+            try:
+                yield self._db
+            except sqlite3.Error as exc:
+                raise self._fail(exc) from None
+
+    @contextmanager
+    def _writing(self) -> Iterator[sqlite3.Connection]:
+        """One short IMMEDIATE transaction; rolled back on any exception."""
+        with self._lock:
+            db = self._db
+            if db is None:
+                raise StoreError("the store is closed")
+            try:
+                db.execute("BEGIN IMMEDIATE")
+                try:
+                    yield db
+                except BaseException:
+                    if db.in_transaction:
+                        db.execute("ROLLBACK")
+                    raise
+                db.execute("COMMIT")
+            except sqlite3.Error as exc:
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+                raise self._fail(exc) from None
+
+    # --- articles -------------------------------------------------------
+    def add_articles(self, articles: Iterable[Article]) -> list[int]:
+        """Insert or update articles (dedup by (source, id)); return their keys in order.
+
+        Read and bookmark state survive a re-add. When the title or text
+        changed, the article's stored entities are dropped so they get
+        recomputed. An article that comes back after :meth:`delete_source`
+        while it is still bookmarked gets its old key back.
+        """
+        rows = [_Row.of(article) for article in articles]
+        now = now_db_time()
+        keys: list[int] = []
+        with self._writing() as db:
+            for row in rows:
+                keys.append(self._upsert(db, row, now))
+        return keys
+
+    def _upsert(self, db: sqlite3.Connection, row: _Row, now: str) -> int:
+        found = db.execute(
+            f"SELECT key, {_FIELDS} FROM articles WHERE source = ? AND article_id = ?",
+            (row.source, row.article_id),
+        ).fetchone()
+        if found is not None:
+            key = found[0]
+            if tuple(found[1:]) != row.values():
+                db.execute(
+                    "UPDATE articles SET source_name = ?, title = ?, link = ?, author = ?, "
+                    "published = ?, text = ?, caption = ?, summary_only = ?, "
+                    "content_hash = ?, updated = ? WHERE key = ?",
+                    (*row.values()[2:], now, key),
+                )
+                self._sync_bookmark(db, key, row, content_changed=found[11] != row.content_hash)
+            return key
+        bookmark = db.execute(
+            "SELECT article_key, content_hash, read, read_at FROM bookmarks "
+            "WHERE source = ? AND article_id = ?",
+            (row.source, row.article_id),
+        ).fetchone()
+        if bookmark is None:
+            cursor = db.execute(
+                f"INSERT INTO articles ({_FIELDS}, first_seen, updated) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (*row.values(), now, now),
+            )
+            return int(cursor.lastrowid or 0)
+        key, old_hash, read, read_at = bookmark
+        db.execute(
+            f"INSERT INTO articles (key, {_FIELDS}, first_seen, updated, read, read_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (key, *row.values(), now, now, read, read_at),
+        )
+        self._sync_bookmark(db, key, row, content_changed=old_hash != row.content_hash)
+        return key
+
+    @staticmethod
+    def _sync_bookmark(
+        db: sqlite3.Connection, key: int, row: _Row, *, content_changed: bool
+    ) -> None:
+        """Keep a bookmark's copy equal to the live article; drop stale entities."""
+        db.execute(
+            "UPDATE bookmarks SET source_name = ?, title = ?, link = ?, author = ?, "
+            "published = ?, text = ?, caption = ?, summary_only = ?, content_hash = ? "
+            "WHERE article_key = ?",
+            (*row.values()[2:], key),
+        )
+        if content_changed:
+            db.execute("DELETE FROM article_entities WHERE article_key = ?", (key,))
+
+    def headers(self, *, bookmarked_only: bool = False) -> list[ArticleHeader]:
+        """Article headers, newest first (undated last, then by title).
+
+        With ``bookmarked_only`` the rows come from the bookmarks, so an
+        article deleted from its source still shows there.
+        """
+        with self._reading() as db:
+            rows = db.execute(_BOOKMARK_HEADERS_SQL if bookmarked_only else _HEADERS_SQL).fetchall()
+        return [_header(row) for row in rows]
+
+    def header(self, key: int) -> ArticleHeader | None:
+        """One header, for a live article or an orphaned bookmark."""
+        with self._reading() as db:
+            row = db.execute(f"SELECT * FROM ({_ALL_HEADERS}) WHERE key = ?", (key,)).fetchone()
+        return None if row is None else _header(row)
+
+    def count(self, *, unread_only: bool = False) -> int:
+        """How many articles are stored (bookmark copies of deleted ones not counted)."""
+        sql = "SELECT count(*) FROM articles" + (" WHERE read = 0" if unread_only else "")
+        with self._reading() as db:
+            return int(db.execute(sql).fetchone()[0])
+
+    def article(self, key: int) -> Article | None:
+        """The full article; after its row is gone, the bookmark's copy."""
+        with self._reading() as db:
+            row = db.execute(f"SELECT {_FIELDS} FROM articles WHERE key = ?", (key,)).fetchone()
+            if row is None:
+                row = db.execute(
+                    f"SELECT {_FIELDS} FROM bookmarks WHERE article_key = ?", (key,)
+                ).fetchone()
+        return None if row is None else _article(row)
+
+    def set_read(self, key: int, read: bool = True) -> None:
+        """Mark read or unread; ``read_at`` is when it was last marked read."""
+        stamp = now_db_time() if read else None
+        with self._writing() as db:
+            for table, column in (("articles", "key"), ("bookmarks", "article_key")):
+                db.execute(
+                    f"UPDATE {table} SET read = ?, read_at = ? WHERE {column} = ? AND read != ?",
+                    (int(read), stamp, key, int(read)),
+                )
+
+    def mark_all_read(self, source: str | None = None) -> int:
+        """Mark every unread article (of one source, if given) read; return how many."""
+        stamp = now_db_time()
+        where = "read = 0" + ("" if source is None else " AND source = ?")
+        params: tuple[Any, ...] = () if source is None else (clean_line(source),)
+        with self._writing() as db:
+            changed = db.execute(
+                f"UPDATE articles SET read = 1, read_at = ? WHERE {where}", (stamp, *params)
+            ).rowcount
+            db.execute(
+                f"UPDATE bookmarks SET read = 1, read_at = ? WHERE {where}", (stamp, *params)
+            )
+        return changed
+
+    def delete_source(self, source: str, *, keep_ids: Iterable[str] | None = None) -> int:
+        """Delete a source's articles (all, or those whose id is not in ``keep_ids``).
+
+        Used when a file is deleted or a feed drops entries. Bookmarks are not
+        touched: a bookmarked article stays readable from its copy, under the
+        same key, and keeps its entities. Returns how many rows went.
+        """
+        source = clean_line(source)
+        with self._writing() as db:
+            if keep_ids is None:
+                deleted = db.execute("DELETE FROM articles WHERE source = ?", (source,)).rowcount
+            else:
+                db.execute("CREATE TEMP TABLE IF NOT EXISTS keep_ids (id TEXT PRIMARY KEY)")
+                db.execute("DELETE FROM temp.keep_ids")
+                db.executemany(
+                    "INSERT OR IGNORE INTO temp.keep_ids VALUES (?)",
+                    ((clean_line(i),) for i in keep_ids),
+                )
+                deleted = db.execute(
+                    "DELETE FROM articles WHERE source = ? "
+                    "AND article_id NOT IN (SELECT id FROM temp.keep_ids)",
+                    (source,),
+                ).rowcount
+                db.execute("DELETE FROM temp.keep_ids")
+            if deleted:
+                self._prune_entities(db)
+        return deleted
+
+    @staticmethod
+    def _prune_entities(db: sqlite3.Connection) -> None:
+        db.execute(
+            "DELETE FROM entities WHERE NOT EXISTS "
+            "(SELECT 1 FROM mentions WHERE entity_id = entities.id)"
+        )
+
+    # --- bookmarks ------------------------------------------------------
+    def set_bookmark(self, key: int, on: bool) -> None:
+        """Bookmark (copying the article) or unbookmark; re-bookmarking keeps the old time."""
+        with self._writing() as db:
+            if on:
+                self._bookmark(db, key)
+            else:
+                db.execute("DELETE FROM bookmarks WHERE article_key = ?", (key,))
+
+    def toggle_bookmark(self, key: int) -> bool:
+        """Flip the bookmark; return the new state (False for an unknown key)."""
+        with self._writing() as db:
+            gone = db.execute("DELETE FROM bookmarks WHERE article_key = ?", (key,)).rowcount
+            if gone:
+                return False
+            return self._bookmark(db, key)
+
+    @staticmethod
+    def _bookmark(db: sqlite3.Connection, key: int) -> bool:
+        db.execute(
+            f"INSERT INTO bookmarks (article_key, bookmarked_at, {_FIELDS}, read, read_at) "
+            f"SELECT key, ?, {_FIELDS}, read, read_at FROM articles WHERE key = ? "
+            "ON CONFLICT DO NOTHING",
+            (now_db_time(), key),
+        )
+        found = db.execute("SELECT 1 FROM bookmarks WHERE article_key = ?", (key,)).fetchone()
+        return found is not None
+
+    def bookmarks(self) -> list[Bookmark]:
+        """Every bookmark, newest bookmark first (times are timezone-aware UTC)."""
+        with self._reading() as db:
+            rows = db.execute(
+                f"SELECT {_FIELDS}, article_key, bookmarked_at FROM bookmarks "
+                "ORDER BY bookmarked_at DESC, id DESC"
+            ).fetchall()
+        result = []
+        for row in rows:
+            when = from_db_time(row[12])
+            if when is None:  # only a damaged row; keep it listed rather than lose it
+                when = from_db_time("1970-01-01T00:00:00+00:00")
+            assert when is not None
+            result.append(Bookmark(key=row[11], article=_article(row), bookmarked_at=when))
+        return result
+
+    def is_bookmarked(self, key: int) -> bool:
+        with self._reading() as db:
+            row = db.execute("SELECT 1 FROM bookmarks WHERE article_key = ?", (key,)).fetchone()
+        return row is not None
+
+    def bookmark_count(self) -> int:
+        with self._reading() as db:
+            return int(db.execute("SELECT count(*) FROM bookmarks").fetchone()[0])
+
+    # --- subscriptions --------------------------------------------------
+    def subscriptions(self) -> list[str]:
+        """Subscribed URLs, in the order they were added."""
+        with self._reading() as db:
+            rows = db.execute("SELECT url FROM subscriptions ORDER BY added_at, url").fetchall()
+        return [row[0] for row in rows]
+
+    def add_subscription(self, url: str, title: str | None = None) -> bool:
+        """Subscribe (a new title replaces the old one); return False if already subscribed."""
+        url = clean_line(url).strip()
+        if not url:
+            raise StoreError("a subscription needs a URL")
+        with self._writing() as db:
+            added = db.execute(
+                "INSERT INTO subscriptions (url, title, added_at) VALUES (?, ?, ?) "
+                "ON CONFLICT (url) DO NOTHING",
+                (url, clean_optional(title), now_db_time()),
+            ).rowcount
+            if not added and title is not None:
+                db.execute(
+                    "UPDATE subscriptions SET title = ? WHERE url = ?", (clean_line(title), url)
+                )
+        return bool(added)
+
+    def remove_subscription(self, url: str) -> bool:
+        """Unsubscribe; return False if it was not subscribed. Articles stay."""
+        with self._writing() as db:
+            gone = db.execute(
+                "DELETE FROM subscriptions WHERE url = ?", (clean_line(url).strip(),)
+            ).rowcount
+        return bool(gone)
+
+    # --- entities -------------------------------------------------------
+    def save_entities(
+        self, key: int, engine: str, spans: Iterable[Any], *, for_text: str | None = None
+    ) -> bool:
+        """Store an article's entity mentions as computed by ``engine`` (name:version).
+
+        Replaces whatever was stored for the article, in one transaction.
+        Mentions are grouped into entities by (label, :func:`normalize_name`
+        of the canonical name or text). Spans with impossible offsets are
+        skipped. Pass ``for_text`` (the text the engine was given) to drop the
+        save when the article changed meanwhile, so offsets never point into
+        the wrong text. Returns whether anything was saved.
+        """
+        mentions: dict[tuple[int, int, str], tuple[str, str]] = {}
+        for span in spans:
+            start, end = getattr(span, "start", None), getattr(span, "end", None)
+            if not isinstance(start, int) or not isinstance(end, int) or not 0 <= start < end:
+                continue
+            name = _span_name(span)
+            if not name:
+                continue
+            label = clean_line(str(span.label))
+            mentions.setdefault((start, end, label), (name, normalize_name(name)))
+        wanted = None if for_text is None else clean_text(for_text)
+        with self._writing() as db:
+            row = db.execute(
+                "SELECT title, text FROM articles WHERE key = ? "
+                "UNION ALL SELECT title, text FROM bookmarks WHERE article_key = ? LIMIT 1",
+                (key, key),
+            ).fetchone()
+            if row is None or (wanted is not None and wanted != row[1]):
+                return False
+            db.execute("DELETE FROM article_entities WHERE article_key = ?", (key,))
+            db.execute(
+                "INSERT INTO article_entities (article_key, engine, computed_at) VALUES (?, ?, ?)",
+                (key, clean_line(engine), now_db_time()),
+            )
+            ids: dict[tuple[str, str], int] = {}
+            rows = []
+            for (start, end, label), (name, norm) in sorted(mentions.items()):
+                entity = ids.get((label, norm))
+                if entity is None:
+                    db.execute(
+                        "INSERT INTO entities (label, norm, name) VALUES (?, ?, ?) "
+                        "ON CONFLICT DO NOTHING",
+                        (label, norm, name),
+                    )
+                    entity = db.execute(
+                        "SELECT id FROM entities WHERE label = ? AND norm = ?", (label, norm)
+                    ).fetchone()[0]
+                    ids[(label, norm)] = entity
+                rows.append((key, entity, start, end, name))
+            db.executemany(
+                'INSERT INTO mentions (article_key, entity_id, start, "end", name) '
+                "VALUES (?, ?, ?, ?, ?)",
+                rows,
+            )
+        return True
+
+    def entities(self, key: int, engine: str) -> list[StoredEntity] | None:
+        """The stored entities for an article, or None if not computed by this engine.
+
+        Most mentioned first, then in order of first appearance. ``name`` is
+        the most frequent spelling among the entity's mentions; ``spans`` are
+        the text offsets, sorted.
+        """
+        with self._reading() as db:
+            computed = db.execute(
+                "SELECT engine FROM article_entities WHERE article_key = ?", (key,)
+            ).fetchone()
+            if computed is None or computed[0] != clean_line(engine):
+                return None
+            rows = db.execute(
+                'SELECT e.label, e.norm, m.name, m.start, m."end" '
+                "FROM mentions AS m JOIN entities AS e ON e.id = m.entity_id "
+                'WHERE m.article_key = ? AND m.in_title = 0 ORDER BY m.start, m."end"',
+                (key,),
+            ).fetchall()
+        groups: dict[tuple[str, str], tuple[Counter[str], list[tuple[int, int]]]] = {}
+        for label, norm, name, start, end in rows:
+            names, offsets = groups.setdefault((label, norm), (Counter(), []))
+            names[name] += 1
+            offsets.append((start, end))
+        found = [
+            StoredEntity(label, names.most_common(1)[0][0], len(offsets), tuple(offsets))
+            for (label, _norm), (names, offsets) in groups.items()
+        ]
+        found.sort(key=lambda entity: (-entity.count, entity.spans[0]))
+        return found
+
+    def articles_mentioning(
+        self, label: str, name: str, *, engine: str | None = None
+    ) -> list[ArticleHeader]:
+        """Every stored article that mentions this entity, newest first.
+
+        ``name`` is folded with :func:`normalize_name`, so "US" finds
+        articles that said "U.S.". ``engine`` limits it to mentions computed
+        by that engine.
+        """
+        params: list[Any] = [clean_line(label), normalize_name(clean_line(name))]
+        engine_filter = ""
+        if engine is not None:
+            engine_filter = (
+                " AND m.article_key IN (SELECT article_key FROM article_entities WHERE engine = ?)"
+            )
+            params.append(clean_line(engine))
+        with self._reading() as db:
+            rows = db.execute(
+                f"SELECT * FROM ({_ALL_HEADERS}) WHERE key IN ("
+                "SELECT m.article_key FROM mentions AS m JOIN entities AS e ON e.id = m.entity_id "
+                f"WHERE e.label = ? AND e.norm = ?{engine_filter}) {_HEADER_ORDER}",
+                params,
+            ).fetchall()
+        return [_header(row) for row in rows]
+
+    def related(self, key: int, limit: int = 10) -> list[ArticleHeader]:
+        """Articles sharing the most entities with this one, best first.
+
+        Each shared entity scores 1 / (number of articles mentioning it), so
+        a rare shared name counts for more than a common one (or a date
+        everyone mentions). Ties go to the newer article.
+        """
+        with self._reading() as db:
+            rows = db.execute(
+                f"""
+                WITH mine AS (SELECT DISTINCT entity_id FROM mentions WHERE article_key = :key),
+                pairs AS (
+                    SELECT DISTINCT m.article_key, m.entity_id FROM mentions AS m
+                    WHERE m.entity_id IN (SELECT entity_id FROM mine)
+                ),
+                df AS (SELECT entity_id, count(*) AS n FROM pairs GROUP BY entity_id),
+                scores AS (
+                    SELECT p.article_key, sum(1.0 / df.n) AS score
+                    FROM pairs AS p JOIN df USING (entity_id)
+                    WHERE p.article_key != :key GROUP BY p.article_key
+                )
+                SELECT h.* FROM scores AS s JOIN ({_ALL_HEADERS}) AS h ON h.key = s.article_key
+                ORDER BY s.score DESC, h.published DESC, h.key
+                LIMIT :limit
+                """,
+                {"key": key, "limit": max(0, int(limit))},
+            ).fetchall()
+        return [_header(row) for row in rows]
