@@ -22,6 +22,8 @@ def normalize_name(name: str) -> str:
       ``"smith jones"``); other punctuation and symbols disappear
       (``"U.S."`` -> ``"us"``, ``"McDonald's"`` -> ``"mcdonalds"``);
     * runs of whitespace become one space, ends are trimmed;
+    * runs of one-letter words (initials) are joined, so ``"U. S."`` meets
+      ``"U.S."`` and ``"J. R. R. Tolkien"`` meets ``"J.R.R. Tolkien"``;
     * a leading ``"the "`` is dropped when something is left after it.
 
     A name made only of punctuation folds to its trimmed, case-folded self,
@@ -36,7 +38,24 @@ def normalize_name(name: str) -> str:
             continue
         else:
             kept.append(char)
-    result = " ".join("".join(kept).split())
+    result = " ".join(_join_initials("".join(kept).split()))
     if result.startswith("the ") and len(result) > 4:
         result = result[4:]
     return result or " ".join(folded.split())
+
+
+def _join_initials(words: list[str]) -> list[str]:
+    """``["j", "r", "r", "tolkien"]`` -> ``["jrr", "tolkien"]``."""
+    joined: list[str] = []
+    run = ""
+    for word in words:
+        if len(word) == 1:
+            run += word
+            continue
+        if run:
+            joined.append(run)
+            run = ""
+        joined.append(word)
+    if run:
+        joined.append(run)
+    return joined
