@@ -389,3 +389,16 @@ def test_headers_are_dataclasses_with_plain_values(store: Store) -> None:
     [header] = store.headers()
     assert header.title == "[red]not markup[/red]"
     assert isinstance(header.key, int) and isinstance(header.read, bool)
+
+
+def test_headers_query_reads_only_the_covering_index(store: Store) -> None:
+    """headers() must stay one index scan at 100k rows: no sort step, no row lookups."""
+    from newsreader.store.core import _BOOKMARK_HEADERS_SQL, _HEADERS_SQL
+
+    db = store._db
+    assert db is not None
+    plan = " | ".join(row[3] for row in db.execute("EXPLAIN QUERY PLAN " + _HEADERS_SQL))
+    assert "SCAN a USING COVERING INDEX articles_by_date" in plan
+    assert "TEMP B-TREE" not in plan
+    plan = " | ".join(row[3] for row in db.execute("EXPLAIN QUERY PLAN " + _BOOKMARK_HEADERS_SQL))
+    assert "TEMP B-TREE" not in plan

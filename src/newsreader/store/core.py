@@ -9,12 +9,14 @@ Every ``sqlite3`` error becomes a one-line :class:`StoreError`.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -139,6 +141,11 @@ def _article(row: Sequence[Any]) -> Article:
         caption=caption,
         summary_only=bool(summary),
     )
+
+
+def _timestamp(value: datetime | None) -> float:
+    """Sort key for "newer first" with undated last."""
+    return float("-inf") if value is None else value.timestamp()
 
 
 def _span_name(span: Any) -> str:
@@ -597,23 +604,29 @@ class Store:
         everyone mentions). Ties go to the newer article.
         """
         with self._reading() as db:
-            rows = db.execute(
-                f"""
+            scores = db.execute(
+                """
                 WITH mine AS (SELECT DISTINCT entity_id FROM mentions WHERE article_key = :key),
                 pairs AS (
                     SELECT DISTINCT m.article_key, m.entity_id FROM mentions AS m
                     WHERE m.entity_id IN (SELECT entity_id FROM mine)
                 ),
-                df AS (SELECT entity_id, count(*) AS n FROM pairs GROUP BY entity_id),
-                scores AS (
-                    SELECT p.article_key, sum(1.0 / df.n) AS score
-                    FROM pairs AS p JOIN df USING (entity_id)
-                    WHERE p.article_key != :key GROUP BY p.article_key
-                )
-                SELECT h.* FROM scores AS s JOIN ({_ALL_HEADERS}) AS h ON h.key = s.article_key
-                ORDER BY s.score DESC, h.published DESC, h.key
-                LIMIT :limit
+                df AS (SELECT entity_id, count(*) AS n FROM pairs GROUP BY entity_id)
+                SELECT p.article_key, sum(1.0 / df.n) AS score
+                FROM pairs AS p JOIN df USING (entity_id)
+                WHERE p.article_key != :key GROUP BY p.article_key
                 """,
-                {"key": key, "limit": max(0, int(limit))},
+                {"key": key},
             ).fetchall()
-        return [_header(row) for row in rows]
+            if not scores:
+                return []
+            score = dict(scores)
+            # Filtering the union by key lets SQLite push the lookup into both
+            # halves; joining against it would materialise every header.
+            rows = db.execute(
+                f"SELECT * FROM ({_ALL_HEADERS}) WHERE key IN (SELECT value FROM json_each(?))",
+                (json.dumps(list(score)),),
+            ).fetchall()
+        headers = [_header(row) for row in rows]
+        headers.sort(key=lambda h: (-score[h.key], -_timestamp(h.published), h.key))
+        return headers[: max(0, int(limit))]
