@@ -16,7 +16,8 @@ Tables (schema 1)
     never reused) is the handle the UI holds. Cleaned fields, ``published``
     as sortable UTC ISO text (NULL when unknown), ``content_hash`` of title
     and text, ``first_seen``/``updated``, ``read``/``read_at``.
-    Index ``(published DESC, title)`` serves the newest-first list.
+    Index ``articles_by_date`` (published DESC, title, then the other header
+    columns) serves the newest-first list as one covering-index scan.
 
     ``bookmarks``: ``article_key`` plus ``bookmarked_at`` and a full copy of
     the article (and its read flag), kept equal to the live row while it

@@ -441,11 +441,13 @@ class Store:
         return result
 
     def is_bookmarked(self, key: int) -> bool:
+        """Whether ``key`` is bookmarked, without loading every bookmark."""
         with self._reading() as db:
             row = db.execute("SELECT 1 FROM bookmarks WHERE article_key = ?", (key,)).fetchone()
         return row is not None
 
     def bookmark_count(self) -> int:
+        """How many bookmarks there are, orphaned ones included (for the tab title)."""
         with self._reading() as db:
             return int(db.execute("SELECT count(*) FROM bookmarks").fetchone()[0])
 
