@@ -1,0 +1,169 @@
+"""Make untrusted strings safe to show in a terminal and to store.
+
+Everything a source produces (titles, authors, feed names, article text,
+links) comes from strangers. A terminal interprets escape sequences, so a
+title containing ``ESC ] 52`` can write to the clipboard and ``ESC [ 2J``
+can wipe the screen; bidi overrides make ``invoice_<RLO>gpj.exe`` read as
+``invoice_exe.jpg``; zero-width characters make two look-alike names
+differ. This module removes all of those at ingest, once, so no later layer
+has to remember to.
+
+Rich markup such as ``[bold]`` is deliberately left alone: the UI builds
+``Text`` objects and never parses markup from data, so the brackets stay
+literal text.
+
+The functions are pure, total (they never raise for any ``str``) and
+idempotent: cleaning cleaned text changes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit, urlunsplit
+
+__all__ = ["MAX_LINE", "clean_line", "clean_text", "esc_refs_to_esc", "safe_link"]
+
+#: Longest single-line value kept (titles, authors, names); longer gets an ellipsis.
+MAX_LINE = 500
+
+#: Longest link kept; longer ones are junk or an attack, not a real article URL.
+MAX_LINK = 4096
+
+_ALLOWED_SCHEMES = frozenset({"http", "https", "mailto"})
+# Lower-case http(s) URL of printable ASCII with no credentials: already safe.
+_PLAIN_WEB_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:[/?#][!-~]*)?\Z")
+
+# Escape sequences arrive either as real control characters or, in XML/HTML,
+# as character references (``&#x1b;``) that some later decoding step could turn
+# into real ones; treat a reference to ESC as ESC so the whole sequence, not
+# just its introducer, is removed.
+_ESC_REFS = re.compile(r"&#(?:[xX]0*1[bB]|0*27);?")
+
+# String-type sequences (OSC, DCS, SOS, PM, APC): the payload runs to BEL or
+# ST; an unterminated one is cut at the line end so the payload (a clipboard
+# blob, a file:// hyperlink target) never shows as text.
+_STRING_SEQ = r"(?:\x1b[\]P^_X]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c\n]*(?:\x07|\x1b\\|\x9c)?"
+# CSI: parameters, intermediates, final byte (which may be missing at the end).
+_CSI_SEQ = r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?"
+# Any other ESC sequence: ESC, intermediates, one final byte (ESC c, ESC ( B ...).
+_OTHER_ESC = r"\x1b[ -/]*[0-~]?"
+_ESCAPE_SEQUENCES = re.compile(f"{_STRING_SEQ}|{_CSI_SEQ}|{_OTHER_ESC}")
+
+# Characters removed outright. C0 controls except TAB/LF (CR is normalised
+# before this runs), DEL and C1; bidi embeddings/overrides/isolates and the
+# Arabic letter mark; zero-width spaces/joiners/marks, word joiner, invisible
+# operators and the BOM; interlinear annotation marks; lone surrogates (they
+# cannot even be encoded for the terminal).
+_REMOVED = (
+    "\x00-\x08\x0b-\x1f\x7f-\x9f"
+    "\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
+    "\ufff9-\ufffb\ud800-\udfff"
+)
+_REMOVED_RE = re.compile(f"[{_REMOVED}]")
+# Cheap pre-check: most strings are clean and skip every substitution.
+_SUSPECT = re.compile(f"[{_REMOVED}\r\u2028\u2029]|&#")
+
+_LINE_SEPARATORS = re.compile("\r\n?|[\u2028\u2029\x85]")
+_TRAILING_SPACE = re.compile(r"[ \t\u00a0]+$", re.MULTILINE)
+_BLANK_RUNS = re.compile(r"\n{3,}")
+_WHITESPACE = re.compile(r"\s+")
+
+
+def esc_refs_to_esc(s: str) -> str:
+    """Turn ``&#x1b;``/``&#27;`` into a real ESC, for text about to be parsed.
+
+    ``html.unescape`` maps such references to nothing, which would leave the
+    rest of the sequence (``[2J``) behind as visible junk; as a real ESC the
+    sanitiser removes the whole sequence.
+    """
+    return _ESC_REFS.sub("\x1b", s) if "&#" in s else s
+
+
+def _strip_controls(s: str) -> str:
+    """Remove escape sequences first (whole), then any stray control character."""
+    s = esc_refs_to_esc(s)
+    s = _ESCAPE_SEQUENCES.sub("", s)
+    return _REMOVED_RE.sub("", s)
+
+
+def clean_line(s: str | None, max_len: int = MAX_LINE) -> str:
+    """Return ``s`` as one safe line: for titles, authors and names.
+
+    Newlines and tabs become spaces and whitespace runs collapse, because a
+    title is shown on one row; an over-long value is cut with an ellipsis so a
+    10,000-character title cannot swamp the article list.
+    """
+    if not s:
+        return ""
+    if not isinstance(s, str):
+        s = str(s)
+    if _SUSPECT.search(s):
+        s = _strip_controls(_LINE_SEPARATORS.sub("\n", s))
+    s = _WHITESPACE.sub(" ", s).strip()
+    if len(s) > max_len:
+        s = s[: max_len - 1].rstrip() + "…"
+    return s
+
+
+def clean_text(s: str | None) -> str:
+    """Return ``s`` as safe multi-line article text.
+
+    Keeps newlines and tabs (they carry paragraph structure), normalises
+    CRLF/CR to LF, removes trailing spaces on each line and collapses runs of
+    blank lines to one, so paragraphs are always separated by exactly one
+    blank line whatever the source did.
+    """
+    if not s:
+        return ""
+    if not isinstance(s, str):
+        s = str(s)
+    if _SUSPECT.search(s):
+        s = _strip_controls(_LINE_SEPARATORS.sub("\n", s))
+    s = _TRAILING_SPACE.sub("", s)
+    s = _BLANK_RUNS.sub("\n\n", s)
+    return s.strip("\n").rstrip() if s.strip() else ""
+
+
+def safe_link(url: str | None) -> str | None:
+    """Return ``url`` if it is safe to show and open, else ``None``.
+
+    Only ``http``, ``https`` and ``mailto`` pass. Browsers ignore tabs and
+    newlines inside a URL (``java\\tscript:`` is ``javascript:``), so every
+    whitespace/control character is removed *before* the scheme is checked.
+    Credentials (``https://bank.com@evil.example/``) are dropped and
+    non-ASCII host names are shown as punycode, because both only ever serve
+    to disguise the real host.
+    """
+    if not url or not isinstance(url, str):
+        return None
+    if _PLAIN_WEB_URL.match(url):  # the common case, no parsing needed
+        return url
+    if _SUSPECT.search(url):
+        url = _strip_controls(url)
+    url = _WHITESPACE.sub("", url)
+    if not url or len(url) > MAX_LINK:
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. an invalid IPv6 literal
+        return None
+    scheme = parts.scheme.lower()
+    if scheme not in _ALLOWED_SCHEMES:
+        return None
+    if scheme == "mailto":
+        return url if parts.path else None
+    if not parts.hostname:
+        return None
+    netloc = parts.netloc.rpartition("@")[2]
+    if not netloc.isascii():
+        # Show the real host: "www.аpple.com" (Cyrillic а) becomes punycode.
+        try:
+            host = parts.hostname.encode("idna").decode("ascii")
+            port = parts.port
+        except (UnicodeError, ValueError):
+            return None
+        netloc = f"{host}:{port}" if port else host
+    try:
+        return urlunsplit((scheme, netloc, parts.path, parts.query, parts.fragment))
+    except ValueError:
+        return None
