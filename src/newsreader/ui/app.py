@@ -1,0 +1,133 @@
+"""The Textual application: global keys, the store and entity engine handles, screen wiring.
+
+Everything heavy is deferred: the store opens on first use, the sources and
+the entity engine are imported inside the thread workers that use them, so
+the first frame costs little more than importing Textual.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+
+from newsreader.paths import default_sources
+from newsreader.ui.messages import EntitiesUnavailable
+from newsreader.ui.screens.help import HelpScreen, binding_rows
+from newsreader.ui.screens.main import MainScreen
+
+if TYPE_CHECKING:
+    from newsreader.entities import Extractor
+    from newsreader.store import Store
+
+__all__ = ["NewsReaderApp", "default_sources", "run_app"]
+
+
+class NewsReaderApp(App[None]):
+    """A terminal news reader with entity highlighting."""
+
+    CSS_PATH = "newsreader.tcss"
+    TITLE = "newsreader"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit", id="quit", tooltip="Quit newsreader"),
+        Binding("question_mark", "help", "Help", key_display="?", id="help",
+                tooltip="Show every key"),
+    ]
+
+    def __init__(self, db_path: Path | None, sources: list[str], engine: str = "default") -> None:
+        super().__init__()
+        self.db_path = db_path
+        self.sources = list(sources)
+        self.engine = engine
+        self._store: Store | None = None
+        self._store_lock = threading.Lock()
+        self._extractor: Extractor | None = None
+        self._extractor_failed = False
+        self._extractor_lock = threading.Lock()
+
+    # ------------------------------------------------------------------ core handles
+    @property
+    def store(self) -> Store:
+        """The database, opened on first use (from whichever thread gets there first)."""
+        with self._store_lock:
+            if self._store is None:
+                from newsreader.store import Store
+
+                self._store = Store.open(self.db_path)
+            return self._store
+
+    def resolve_sources(self) -> list[str]:
+        """What to load: the SOURCEs given, else the subscriptions, else the samples."""
+        if self.sources:
+            return list(self.sources)
+        subscriptions = getattr(self.store, "subscriptions", None)
+        subscribed = list(subscriptions()) if callable(subscriptions) else []
+        return subscribed or default_sources()
+
+    @property
+    def entities_enabled(self) -> bool:
+        return not self._extractor_failed
+
+    def extractor(self) -> Extractor | None:
+        """The entity engine, loaded once; None (after one notice) when it cannot load.
+
+        Called from worker threads only: loading an engine may read data files.
+        """
+        with self._extractor_lock:
+            if self._extractor is None and not self._extractor_failed:
+                try:
+                    self._extractor = self.load_extractor(self.engine)
+                except Exception as exc:  # any engine failure just turns highlighting off
+                    self._extractor_failed = True
+                    if self.screen_stack:
+                        self.screen_stack[0].post_message(
+                            EntitiesUnavailable(f"{type(exc).__name__}: {exc}")
+                        )
+            return self._extractor
+
+    def load_extractor(self, name: str) -> Extractor:
+        """Build the named engine through the registry (tests replace this)."""
+        from newsreader.entities.registry import get_extractor
+
+        return get_extractor(name)
+
+    @staticmethod
+    def engine_key(extractor: Extractor) -> str:
+        """What stored entities are filed under: recomputed when name or version changes."""
+        return f"{extractor.name}:{extractor.version}"
+
+    # ------------------------------------------------------------------ lifecycle
+    def get_default_screen(self) -> MainScreen:
+        return MainScreen()
+
+    def on_unmount(self) -> None:
+        with self._store_lock:
+            if self._store is not None:
+                self._store.close()
+                self._store = None
+
+    # ------------------------------------------------------------------ actions
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            return
+        main = self.screen
+        sections: list[tuple[str, list[tuple[str, str]]]] = [
+            ("Everywhere", binding_rows([self, main])),
+        ]
+        for title, selector in (
+            ("Article list", "#articles"),
+            ("Reader", "#reader"),
+            ("Entities", "#entities"),
+        ):
+            nodes = list(main.query(selector))
+            if nodes:
+                sections.append((title, binding_rows(nodes)))
+        self.push_screen(HelpScreen(sections))
+
+
+def run_app(db_path: Path | None, sources: list[str], engine: str = "default") -> None:
+    """Open the app on ``sources`` (or the subscriptions, or the samples) until the user quits."""
+    NewsReaderApp(db_path, sources, engine=engine).run()

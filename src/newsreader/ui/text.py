@@ -1,0 +1,34 @@
+"""Last-line defence for strings shown on screen.
+
+The sources layer cleans text at ingest, but the database may hold rows
+written by older versions or other tools, and a terminal must never receive
+escape sequences, C0/C1 controls or bidi overrides from data. These helpers
+are cheap (one ``str.translate``) so every widget can call them on every
+string it draws.
+"""
+
+from __future__ import annotations
+
+_C0 = [c for c in range(0x00, 0x20) if c not in (0x09, 0x0A)]
+_C1 = [*range(0x7F, 0xA0)]
+# Bidi embeddings/overrides/isolates and marks that can reorder what is shown.
+_BIDI = [0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+_UNSAFE = [*_C0, *_C1, *_BIDI]
+
+# Same length in, same length out: entity offsets index the original text, so
+# article bodies have unsafe characters replaced, never removed.
+_BODY_TABLE = {code: " " for code in _UNSAFE}
+# A list row or a heading is one line: tabs and newlines become spaces too.
+_LINE_TABLE = {**{code: None for code in _UNSAFE}, 0x09: " ", 0x0A: " "}
+
+
+def safe_text(text: str) -> str:
+    """Article text with unsafe characters replaced by spaces, keeping every offset."""
+    return text.translate(_BODY_TABLE)
+
+
+def safe_line(text: str | None) -> str:
+    """A single display line: unsafe characters dropped, line breaks flattened."""
+    if not text:
+        return ""
+    return " ".join(text.translate(_LINE_TABLE).split())

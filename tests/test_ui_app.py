@@ -1,0 +1,455 @@
+"""Pilot tests of the app: every key of the product issue, mouse, loading, persistence.
+
+Each test runs the real app on ``tests/fixtures/ui/wire.xml`` with a tmp
+database and the fake entity engine from conftest, waits on workers (never
+sleeps) and asserts on state rather than pixels.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from textual.worker import WorkerState
+
+from newsreader.store import Store
+from newsreader.ui.app import NewsReaderApp
+from newsreader.ui.screens.help import HelpScreen
+from newsreader.ui.screens.main import MainScreen
+from newsreader.ui.widgets.article_list import ArticleList
+from newsreader.ui.widgets.entity_sidebar import EntityOption, EntitySidebar
+from newsreader.ui.widgets.reader import Reader
+
+SIZE = (120, 40)
+
+
+def make_app(db_path: Path, sources: list[str], extractor: object | None = None) -> NewsReaderApp:
+    app = NewsReaderApp(db_path, sources)
+    if extractor is not None:
+        app.load_extractor = lambda name: extractor  # type: ignore[method-assign]
+    app.animation_level = "none"
+    return app
+
+
+async def settle(app: NewsReaderApp, pilot: Pilot) -> None:
+    """Wait until no worker runs and the message queues are drained.
+
+    Handlers start new workers (headers -> article -> entities), so one wait is
+    not enough; loop until a pass finds nothing running.
+    """
+    for _ in range(20):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        if not any(w.state in (WorkerState.PENDING, WorkerState.RUNNING) for w in app.workers):
+            await pilot.pause()
+            return
+    raise AssertionError("workers never settled")
+
+
+def panes(app: NewsReaderApp) -> tuple[ArticleList, Reader, EntitySidebar]:
+    screen = app.screen
+    assert isinstance(screen, MainScreen)
+    return screen.articles, screen.reader, screen.sidebar
+
+
+def body_text(reader: Reader) -> str:
+    return str(reader.query_one("#reader-body").render())
+
+
+def body_styles(reader: Reader) -> list[str]:
+    content = reader.query_one("#reader-body").render()
+    return [str(span.style) for span in content.spans]
+
+
+@pytest.fixture
+def wire(fixtures_dir: Path) -> str:
+    return str(fixtures_dir / "ui" / "wire.xml")
+
+
+async def test_startup_lists_articles_and_shows_first(db_path, wire, fake_extractor):
+    app = make_app(db_path, [wire], fake_extractor)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        articles, reader, _ = panes(app)
+        assert articles.row_count == 4
+        assert articles.rows[0].title == "Merkel visits Siemens plant in Berlin"
+        assert articles.has_focus
+        assert reader.article is not None
+        assert reader.article.title == "Merkel visits Siemens plant in Berlin"
+        assert "Angela Merkel toured" in body_text(reader)
+        counts = str(app.screen.query_one("#status-counts").render())
+        assert counts == "4 articles · 3 unread · 0 bookmarked"
+
+
+async def test_j_k_and_arrows_move_and_show_the_article(db_path, wire, fake_extractor):
+    app = make_app(db_path, [wire], fake_extractor)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        articles, reader, _ = panes(app)
+        for key, expected in (("j", 1), ("down", 2), ("k", 1), ("up", 0), ("j", 1)):
+            await pilot.press(key)
+            await settle(app, pilot)
+            assert articles.cursor == expected, key
+            assert reader.article_key == articles.rows[expected].key, key
+        assert reader.article.title == "Rail strike halts trains across Germany"
+        # Showing an article marks it read, in the list and in the store.
+        assert articles.rows[1].read
+        assert app.store.header(articles.rows[1].key).read
+
+
+async def test_j_k_work_from_the_reader_pane(db_path, wire, fake_extractor):
+    app = make_app(db_path, [wire], fake_extractor)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        articles, reader, _ = panes(app)
+        reader.focus()
+        await pilot.press("j")
+        await settle(app, pilot)
+        assert articles.cursor == 1
+        assert reader.article_key == articles.rows[1].key
+
+
+async def test_g_and_G_jump_to_first_and_last(db_path, wire, fake_extractor):
+    app = make_app(db_path, [wire], fake_extractor)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        articles, reader, _ = panes(app)
+        await pilot.press("G")
+        await settle(app, pilot)
+        assert articles.cursor == 3
+        assert reader.article.title == "Weather: a mild week ahead"
+        await pilot.press("g")
+        await settle(app, pilot)
+        assert articles.cursor == 0
+        await pilot.press("end")
+        assert articles.cursor == 3
+        await pilot.press("home")
+        assert articles.cursor == 0
+
+
+async def test_tab_and_shift_tab_move_focus_between_panes(db_path, wire, fake_extractor):
+    app = make_app(db_path, [wire], fake_extractor)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        articles, reader, sidebar = panes(app)
+        assert app.focused is articles
+        await pilot.press("tab")
+        assert app.focused is reader
+        await pilot.press("tab")
+        assert app.focused is sidebar
+        await pilot.press("tab")
+        assert app.focused is articles
+        await pilot.press("shift+tab")
+        assert app.focused is sidebar
+        await pilot.press("shift+tab")
+        assert app.focused is reader
+
+
+@pytest.mark.parametrize("key", ["space", "pagedown"])
+async def test_space_and_pagedown_scroll_the_reader_from_the_list(db_path, wire, key,
+                                                                fake_extractor):
+    app = make_app(db_path, [wire], fake_extractor)
+    # A short window so the first article is taller than the reader.
+    async with app.run_test(size=(100, 14)) as pilot:
+        await settle(app, pilot)
+        articles, reader, _ = panes(app)
+        assert articles.has_focus
+        assert reader.max_scroll_y > 0
+        assert reader.scroll_y == 0
+        await pilot.press(key)
+        await pilot.pause()
+        assert reader.scroll_y > 0
+        assert articles.cursor == 0  # the list did not move
+        await pilot.press("pageup")
+        await pilot.pause()
+        assert reader.scroll_y == 0
+
+
+async def test_b_toggles_a_bookmark_and_saves_it_at_once(db_path, wire, fake_extractor):
+    app = make_app(db_path, [wire], fake_extractor)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        articles, _, _ = panes(app)
+        key = articles.current_key
+        await pilot.press("b")
+        assert articles.current.bookmarked
+        assert app.store.is_bookmarked(key)
+        counts = str(app.screen.query_one("#status-counts").render())
+        assert counts.endswith("1 bookmarked")
+        await pilot.press("b")
+        assert not articles.current.bookmarked
+        assert not app.store.is_bookmarked(key)
+
+
+async def test_B_shows_only_bookmarks_and_back(db_path, wire, fake_extractor):
+    app = make_app(db_path, [wire], fake_extractor)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        articles, reader, _ = panes(app)
+        await pilot.press("j", "b")
+        bookmarked_key = articles.current_key
+        await pilot.press("B")
+        await settle(app, pilot)
+        assert [row.key for row in articles.rows] == [bookmarked_key]
+        assert reader.article_key == bookmarked_key
+        assert str(app.screen.query_one("#status-view").render()) == "Bookmarks"
+        await pilot.press("B")
+        await settle(app, pilot)
+        assert articles.row_count == 4
+        # Leaving the filter keeps the same article under the cursor.
+        assert articles.current_key == bookmarked_key
+
+
+async def test_o_opens_http_links_only(db_path, wire, fake_extractor, monkeypatch):
+    opened: list[str] = []
+    monkeypatch.setattr("webbrowser.open", lambda url, *a, **k: opened.append(url) or True)
+    app = make_app(db_path, [wire], fake_extractor)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("o")
+        assert opened == ["https://wire.example.org/merkel-siemens"]
+        # Item 3 has a javascript: link, item 4 none: both refused with a notice.
+        for _ in range(2):
+            await pilot.press("j")
+            await settle(app, pilot)
+        await pilot.press("o")
+        await pilot.press("j")
+        await settle(app, pilot)
+        await pilot.press("o")
+        assert opened == ["https://wire.example.org/merkel-siemens"]
+        messages = [n.message for n in app._notifications]
+        assert messages.count("No web link for this article.") == 2
+
+
+async def test_question_mark_opens_help_from_live_bindings(db_path, wire, fake_extractor):
+    app = make_app(db_path, [wire], fake_extractor)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        text = str(app.screen.query_one("#help-text").render())
+        for expected in ("Bookmark or un-bookmark", "Open the article's web page", "Quit",
+                         "Move focus to the next pane", "Article list", "Entities"):
+            assert expected in text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+        # q and ? close help too (q must not quit from inside help).
+        for closer in ("q", "question_mark"):
+            await pilot.press("question_mark")
+            await pilot.pause()
+            assert isinstance(app.screen, HelpScreen)
+            await pilot.press(closer)
+            await pilot.pause()
+            assert isinstance(app.screen, MainScreen)
+        assert app.is_running
+
+
+async def test_help_follows_a_remapped_key(db_path, wire, fake_extractor):
+    app = make_app(db_path, [wire], fake_extractor)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        app.set_keymap({"bookmark": "m"})
+        await pilot.pause()
+        await pilot.press("question_mark")
+        await pilot.pause()
+        text = str(app.screen.query_one("#help-text").render())
+        line = next(line for line in text.splitlines() if "Bookmark or un-bookmark" in line)
+        assert line.split()[0] == "m"
+
+
+async def test_q_quits(db_path, wire, fake_extractor):
+    app = make_app(db_path, [wire], fake_extractor)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("q")
+        await pilot.pause()
+        assert not app.is_running
+    assert app.return_code == 0
+
+
+async def test_mouse_click_selects_a_row(db_path, wire, fake_extractor):
+    app = make_app(db_path, [wire], fake_extractor)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        articles, reader, _ = panes(app)
+        # Row 2 is the third line inside the border.
+        await pilot.click("#articles", offset=(10, 3))
+        await settle(app, pilot)
+        assert articles.cursor == 2
+        assert reader.article.title == "Local library opens late on Fridays"
+        await pilot.click("#articles", offset=(10, 30))  # below the last row: no change
+        assert articles.cursor == 2
+
+
+async def test_failing_source_notifies_and_the_app_keeps_running(db_path, wire, tmp_path,
+                                                                 fake_extractor):
+    missing = str(tmp_path / "no-such-feed.xml")
+    app = make_app(db_path, [missing, wire], fake_extractor)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        warnings = [n for n in app._notifications if n.severity == "warning"]
+        assert len(warnings) == 1
+        assert warnings[0].message.startswith(f"{missing}: ")
+        assert warnings[0].markup is False
+        articles, _, _ = panes(app)
+        assert articles.row_count == 4
+        await pilot.press("j")
+        await settle(app, pilot)
+        assert articles.cursor == 1
+        assert app.is_running
+
+
+async def test_reader_highlights_entities_of_a_known_article(db_path, wire, fake_extractor):
+    app = make_app(db_path, [wire], fake_extractor)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        _, reader, _ = panes(app)
+        content = reader.query_one("#reader-body").render()
+        by_text = {content.plain[s.start:s.end]: str(s.style) for s in content.spans}
+        assert by_text["Angela Merkel"] == ".entity--person"
+        assert by_text["Siemens"] == ".entity--org"
+        assert by_text["Berlin"] == ".entity--place"
+        assert by_text["German"] == ".entity--group"
+        assert by_text["Monday"] == ".entity--date"
+        # The styles resolve to colours: the mention is drawn differently from plain text.
+        assert reader.get_visual_style("entity--person").foreground is not None
+
+
+async def test_sidebar_shows_sections_with_counts(db_path, wire, fake_extractor):
+    app = make_app(db_path, [wire], fake_extractor)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        _, _, sidebar = panes(app)
+        assert sidebar.group_counts() == {
+            "People": 1, "Organisations": 1, "Places": 1, "Groups": 1, "Dates": 1,
+        }
+        prompts = [str(sidebar.get_option_at_index(i).prompt)
+                   for i in range(sidebar.option_count)]
+        headings = [p.split()[0] for p in prompts if p and not p.startswith(" ")]
+        assert headings == ["People", "Organisations", "Places", "Groups", "Dates"]
+        merkel = next(p for p in prompts if "Angela Merkel" in p)
+        assert merkel.split()[-1] == "4"  # "Angela Merkel" once, "Merkel" three times
+
+
+async def test_entity_enter_emphasises_mentions_and_brackets_jump(db_path, wire, fake_extractor):
+    app = make_app(db_path, [wire], fake_extractor)
+    async with app.run_test(size=(100, 16)) as pilot:
+        await settle(app, pilot)
+        _, reader, sidebar = panes(app)
+        sidebar.focus()
+        await pilot.pause()
+        index = next(i for i in range(sidebar.option_count)
+                     if isinstance(opt := sidebar.get_option_at_index(i), EntityOption)
+                     and opt.entity == ("PERSON", "Angela Merkel"))
+        sidebar.highlighted = index
+        await pilot.press("enter")
+        await pilot.pause()
+        assert reader.active_entity == ("PERSON", "Angela Merkel")
+        assert body_styles(reader).count(".entity--person-active") == 4
+        first = reader.scroll_y  # Enter jumped to the first mention
+        await pilot.press(*["right_square_bracket"] * 3)
+        await pilot.pause()
+        last = reader.scroll_y
+        assert last > first  # the fourth mention is near the end of a long-ish text
+        await pilot.press("right_square_bracket")  # wraps round to the first
+        await pilot.pause()
+        assert reader.scroll_y == first
+        await pilot.press("left_square_bracket")  # and back to the last
+        await pilot.pause()
+        assert reader.scroll_y == last
+        await pilot.press("escape")
+        await pilot.pause()
+        assert reader.active_entity is None
+        assert ".entity--person-active" not in body_styles(reader)
+
+
+async def test_bookmark_survives_a_restart(db_path, wire, fake_extractor):
+    app = make_app(db_path, [wire], fake_extractor)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("j", "b", "q")
+        await pilot.pause()
+    second = make_app(db_path, [wire], fake_extractor)
+    async with second.run_test(size=SIZE) as pilot:
+        await settle(second, pilot)
+        articles, _, _ = panes(second)
+        marked = [row.title for row in articles.rows if row.bookmarked]
+        assert marked == ["Rail strike halts trains across Germany"]
+        await pilot.press("B")
+        await settle(second, pilot)
+        assert [row.title for row in articles.rows] == marked
+
+
+async def test_entities_are_extracted_once_and_stored(db_path, wire, fake_extractor):
+    app = make_app(db_path, [wire], fake_extractor)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        calls = fake_extractor.calls
+        assert calls == 4  # every new article, in the background
+        articles, _, _ = panes(app)
+        for row in articles.rows:
+            assert app.store.entities(row.key, "fake:1") is not None
+        await pilot.press("j", "k", "j")
+        await settle(app, pilot)
+        assert fake_extractor.calls == calls  # later views read the store
+
+
+async def test_refresh_keeps_the_cursor_on_the_same_article(db_path, wire, fake_extractor):
+    app = make_app(db_path, [wire], fake_extractor)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        articles, reader, _ = panes(app)
+        await pilot.press("j", "j")
+        await settle(app, pilot)
+        key = articles.current_key
+        rows = list(articles.rows)
+        newer = rows[0].__class__(**{**{f: getattr(rows[0], f) for f in (
+            "source", "source_name", "published", "read", "bookmarked")},
+            "key": 10_000, "title": "Breaking"})
+        articles.set_rows([newer, *rows])
+        await settle(app, pilot)
+        assert articles.current_key == key
+        assert articles.cursor == 3
+        assert reader.article_key == key
+
+
+async def test_markup_and_escapes_in_data_are_shown_as_text(db_path, fake_extractor):
+    from newsreader.models import Article
+
+    store = Store.open(db_path)
+    store.add_articles([Article(
+        id="x", source="/tmp/hostile", source_name="[red]Evil[/red]",
+        title="[bold]Not bold[/bold] \x1b[31mred\x1b[0m \u202eevil",
+        text="Body [link=https://evil.example]click[/link] \x1b]8;;x\x07 end",
+    )])
+    store.close()
+    app = make_app(db_path, [], fake_extractor)
+    app.resolve_sources = lambda: []  # type: ignore[method-assign]
+    async with app.run_test(size=(160, 30)) as pilot:
+        await settle(app, pilot)
+        articles, reader, _ = panes(app)
+        line = "".join(seg.text for seg in articles.render_line(0))
+        assert "[bold]Not bold[/bold]" in line
+        assert "\x1b" not in line and "\u202e" not in line
+        meta = str(reader.query_one("#reader-meta").render())
+        assert meta.startswith("[red]Evil[/red]")
+        text = body_text(reader)
+        assert "[link=https://evil.example]click[/link]" in text
+        assert "\x1b" not in text and "\x07" not in text
+
+
+async def test_narrow_terminal_hides_the_sidebar_and_stays_usable(db_path, wire, fake_extractor):
+    app = make_app(db_path, [wire], fake_extractor)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        articles, reader, sidebar = panes(app)
+        assert not sidebar.display
+        assert articles.size.width >= 30
+        assert reader.size.width >= 30
+        await pilot.press("tab")
+        assert app.focused is reader
+        await pilot.press("tab")
+        assert app.focused is articles  # the hidden sidebar is skipped
