@@ -34,7 +34,7 @@ _CONN = "(?:" + "|".join(sorted(map(re.escape, cues.CONNECTORS), key=len, revers
 
 #: One name word. Order matters: dotted forms must win over the bare letter.
 _WORD = rf"""(?:
-    {_ABBR}\.(?=\s)                               # Mr. Inc.
+    {_ABBR}\.(?=\s|$)                             # Mr. Inc.
   | {_U}\.(?:{_U}\.)+                             # U.S. U.N.
   | {_U}\.(?={_SEP}{_U})                          # initial: "Y." Borisenko
   | (?:(?:al|el|ad|as|ash|bin|ibn|abu|van|von|de|di|da|du|le|la|d'|l'|O')[-’']?)?

@@ -156,11 +156,11 @@ class Classifier:
             org = self._org(seg)
             if org:
                 return [(start, end, "ORG", "")]
-            if any(t[2] in cues.SPLITTING_CONNECTORS for t in seg):
-                return self._split(ctx, seg)
             titled = self._titled(ctx, seg)
             if titled is not None:
                 return titled
+            if any(t[2] in cues.SPLITTING_CONNECTORS for t in seg):
+                return self._split(ctx, seg)
             return self._multi(ctx, seg, initial)
         return self._single(ctx, seg[0], initial)
 
@@ -228,10 +228,19 @@ class Classifier:
         if last_title < 0 or not real_title or last_title == len(seg) - 1:
             return None  # no title, or a name ending in one ("Martin Luther King")
         first_title = next(i for i, t in enumerate(seg) if t[2].rstrip(".") in cues.TITLES)
+        rest = seg[last_title + 1 :]
+        if rest[0][2] in ("of", "for"):
+            # "Secretary of State Antony Blinken": the name is the name-shaped
+            # tail after the office's object.
+            tail = self._name_tail(rest[1:])
+            if not tail:
+                return None
+            rest = tail
+        elif any(t[2] in cues.CONNECTORS for t in rest):
+            return None
         out: list[Result] = []
         if first_title > 0:
             out.extend(self.segment(ctx, seg[:first_title], False))
-        rest = seg[last_title + 1 :]
         if rest:
             name = ctx.text[rest[0][0] : rest[-1][1]]
             place = self.gaz.places.get(name)
@@ -242,6 +251,24 @@ class Classifier:
             else:
                 out.extend(self.segment(ctx, rest, False))
         return out
+
+    def _name_tail(self, toks: list[Tok]) -> list[Tok]:
+        """The last 2-3 tokens of ``toks`` when they look like a full name, else []."""
+        if len(toks) < 3 or any(t[2] in cues.CONNECTORS for t in toks[-3:]):
+            return []
+        gaz = self.gaz
+        k = 2
+        third = toks[-3][2]
+        if len(toks) >= 4 and (_is_initial(toks[-2][2]) or third in gaz.first_names):
+            k = 3
+        tail = toks[-k:]
+        first = tail[0][2]
+        if not all(_nameish(t[2]) or _is_initial(t[2]) for t in tail):
+            return []
+        if first in gaz.first_names or k == 3:
+            return tail
+        plain = not any(t[2].lower() in gaz.common for t in tail)
+        return tail if plain else []
 
     def _multi(self, ctx: Context, seg: list[Tok], initial: bool) -> list[Result]:
         """Several capitalised words with no title, connector or organisation word."""

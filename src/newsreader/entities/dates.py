@@ -182,5 +182,7 @@ def find_dates(text: str, published: datetime | None = None) -> list[Span]:
         if skip and _in_ranges(m.start(), skip):
             continue
         canonical, start, end = _resolve(m, ref)
+        if m.group("iso") and not canonical:
+            continue  # "2021-13-45" is a code, not a date
         spans.append(Span(start, end, "DATE", text[start:end], canonical))
     return spans
