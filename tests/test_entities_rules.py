@@ -222,6 +222,8 @@ def test_name_and_version(engine: RulesExtractor) -> None:
         "[bold]Egypt[/bold] [link=file:///etc/passwd]Cairo[/link]",
         "X" * 10_000,
         "Egypt " * 5_000,
+        "Egypt, " * 20_000,  # 20k spans: overlap removal must not be quadratic
+        "Sun, 26 Dec 2021 - 06:05 GMT\nEgypt met Russia.\n" * 2_000,
         "Ab-" * 2_000 + "Cd",
         "O'" * 3_000,
         "\ufeffRussia\x00Egypt\u00a0Cairo",

@@ -89,11 +89,13 @@ def word_after(text: str, pos: int) -> str:
 def line_is_shouting(text: str, pos: int) -> bool:
     """True when the line around ``pos`` is (nearly) all capitals, like a headline.
 
-    In such a line an upper-case word is not an acronym.
+    In such a line an upper-case word is not an acronym. Only 200 characters
+    each side are looked at, so a huge one-line text stays linear.
     """
-    start = text.rfind("\n", 0, pos) + 1
-    end = text.find("\n", pos)
-    line = text[start : end if end >= 0 else len(text)]
+    lo = max(0, pos - 200)
+    start = text.rfind("\n", lo, pos) + 1 or lo
+    end = text.find("\n", pos, pos + 200)
+    line = text[start : end if end >= 0 else pos + 200]
     upper = sum(1 for ch in line if ch.isupper())
     lower = sum(1 for ch in line if ch.islower())
     return upper >= 6 and lower < upper

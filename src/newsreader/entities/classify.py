@@ -33,13 +33,9 @@ class Context:
     """Per-text state shared by all chunks of one ``extract`` call."""
 
     text: str
-    shouting: dict[int, bool]
 
     def is_shouting(self, pos: int) -> bool:
-        line = self.text.rfind("\n", 0, pos)
-        if line not in self.shouting:
-            self.shouting[line] = line_is_shouting(self.text, pos)
-        return self.shouting[line]
+        return line_is_shouting(self.text, pos)
 
 
 def _is_initial(word: str) -> bool:

@@ -12,7 +12,9 @@ are page metadata rather than text, so nothing inside them is tagged.
 
 from __future__ import annotations
 
+import bisect
 import re
+import sys
 from datetime import date, datetime, timedelta
 
 from newsreader.entities import Span
@@ -165,8 +167,10 @@ def _resolve(m: re.Match[str], ref: date | None) -> tuple[str, int, int]:
     return "", start, end  # decades
 
 
-def _in_ranges(pos: int, ranges: list[tuple[int, int]]) -> bool:
-    return any(a <= pos < b for a, b in ranges)
+def in_ranges(pos: int, ranges: list[tuple[int, int]]) -> bool:
+    """Is ``pos`` inside one of the sorted, disjoint ``ranges``? (binary search)"""
+    i = bisect.bisect_right(ranges, (pos, sys.maxsize)) - 1
+    return i >= 0 and ranges[i][0] <= pos < ranges[i][1]
 
 
 def find_dates(text: str, published: datetime | None = None) -> list[Span]:
@@ -179,7 +183,7 @@ def find_dates(text: str, published: datetime | None = None) -> list[Span]:
     skip = dateline_ranges(text)
     spans: list[Span] = []
     for m in _DATE_RE.finditer(text):
-        if skip and _in_ranges(m.start(), skip):
+        if skip and in_ranges(m.start(), skip):
             continue
         canonical, start, end = _resolve(m, ref)
         if m.group("iso") and not canonical:

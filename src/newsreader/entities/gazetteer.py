@@ -23,8 +23,8 @@ class Gazetteer:
     """Name lists keyed by their exact (capitalised) spelling."""
 
     first_names: frozenset[str]
-    #: surname -> frequency rank (1 = most frequent)
-    surnames: dict[str, int]
+    #: the most frequent surnames
+    surnames: frozenset[str]
     #: place name -> (label, canonical name or "")
     places: dict[str, tuple[str, str]]
     #: upper-case place name -> its normal spelling ("CAIRO" -> "Cairo")
@@ -66,7 +66,7 @@ def load() -> Gazetteer:
             places.pop(name, None)
     return Gazetteer(
         first_names=frozenset(_lines("first-names.txt")),
-        surnames={name: rank for rank, name in enumerate(_lines("surnames.txt"), 1)},
+        surnames=frozenset(_lines("surnames.txt")),
         places=places,
         places_upper={name.upper(): name for name in places},
         demonyms=demonyms,

@@ -17,7 +17,7 @@ from newsreader.entities import Span
 from newsreader.entities.aliases import resolve_spans
 from newsreader.entities.chunks import iter_chunks
 from newsreader.entities.classify import Classifier, Context
-from newsreader.entities.dates import dateline_ranges, find_dates
+from newsreader.entities.dates import dateline_ranges, find_dates, in_ranges
 from newsreader.entities.gazetteer import load
 
 #: Bump when the output for the same text changes, so stored mentions
@@ -39,12 +39,12 @@ class RulesExtractor:
         if not text:
             return []
         skip = dateline_ranges(text)
-        ctx = Context(text, {})
+        ctx = Context(text)
         spans = find_dates(text, published)
         candidates: list[tuple[int, int]] = []
         classify = self._classifier.chunk
         for toks in iter_chunks(text):
-            if skip and any(a <= toks[0][0] < b for a, b in skip):
+            if skip and in_ranges(toks[0][0], skip):
                 continue
             for start, end, label, canonical in classify(ctx, toks):
                 if label is None:
