@@ -57,8 +57,10 @@ SSA_MIN_COUNT = 50
 #: How many census surnames to keep (rank order). The tail is mostly rare
 #: names that are as likely to be common words or places.
 SURNAME_TOP_N = 20_000
-#: A word is "common" when seen at least this often in lower case ...
-COMMON_MIN_LOWER = 3
+#: A word is "common" when seen in lower case at least this often and at
+#: least as often as capitalised mid-sentence, or when seen in lower case and
+#: never capitalised mid-sentence (a name is never written in lower case).
+COMMON_MIN_LOWER = 2
 
 _NAMEISH = re.compile(r"^[A-Z][A-Za-z.'-]*(?: [A-Za-z][A-Za-z.'-]*)*$")
 
@@ -178,7 +180,12 @@ def countries_odbl(shared: Path) -> list[tuple[str, str, str]]:
                 plural = _plural(dem)
                 if plural:
                     out.add(("demonym", plural, country))
-    return sorted(out)
+    # A demonym listed as another spelling ("British" for the British Virgin
+    # Islands) is a people, not a place; a country's own name stays a place.
+    demonyms = {name for kind, name, _ in out if kind == "demonym"}
+    return sorted(
+        row for row in out if row[0] == "demonym" or row[1] not in demonyms or row[1] == row[2]
+    )
 
 
 def common_words(shared: Path) -> list[str]:
@@ -201,7 +208,11 @@ def common_words(shared: Path) -> list[str]:
                     lower[tok] += 1
                 elif i > 0 and tok[0].isupper() and toks[i - 1] not in {'"', "``", "'", ":"}:
                     capital[tok.lower()] += 1
-    return sorted(w for w, n in lower.items() if n >= COMMON_MIN_LOWER and n >= capital[w])
+    return sorted(
+        w
+        for w, n in lower.items()
+        if (n >= COMMON_MIN_LOWER and n >= capital[w]) or capital[w] == 0
+    )
 
 
 def _write(path: Path, lines: list[str]) -> None:

@@ -172,6 +172,16 @@ def test_seed_raw_file_date_lines_are_not_tagged(engine: RulesExtractor, raw: st
         # All-capitals datelines and headlines: places only, no acronyms.
         ("NAIROBI - Officials met.", [("GPE", "NAIROBI")]),
         ("FLOODS HIT NAIROBI AS RAINS CONTINUE", [("GPE", "NAIROBI")]),
+        # Compass words make a bigger place or people; peoples' nouns are NORP.
+        ("Rain fell in North Tyneside, said a South Asian group.",
+         [("GPE", "North Tyneside"), ("NORP", "South Asian")]),
+        ("Spaniard Lucia Ferrandiz won.", [("NORP", "Spaniard"), ("PERSON", "Lucia Ferrandiz")]),
+        # Events and prizes are none of our labels; a lower-case hyphen tail ends a name.
+        ("She won the Harlow Cup and a Kenya-inspired prize.", [("GPE", "Kenya")]),
+        # An office alone is not a person.
+        ("It came up at Prime Minister's Questions.", []),
+        # A quotation starts a sentence: its first word is an ordinary word.
+        ('He said "Unfortunately nothing changed" later.', []),
         # Sentence-initial common words and boilerplate are nothing.
         ("Certainly nobody expected it. Leave a Comment", []),
         ("Leave a Comment\n\nBe Social", []),

@@ -52,6 +52,7 @@ _WORD_AFTER_RE = re.compile(r"^[\s,]*([\w'’-]+)")
 _SENTENCE_END = frozenset(".!?:;\n•*|")
 #: Characters skipped when looking back for a sentence end.
 _OPENERS = frozenset(" \t\u00a0\"“‘'([«-–—")
+_QUOTES = frozenset("\"“‘«")
 
 
 def iter_chunks(text: str) -> Iterator[list[Tok]]:
@@ -70,6 +71,8 @@ def sentence_initial(text: str, pos: int) -> bool:
     while i >= 0 and text[i] in _OPENERS:
         if text[i] in "-–—" and i > 0 and text[i - 1] not in " \t":
             return False  # a hyphen inside a word, not a dash
+        if text[i] in _QUOTES:
+            return True  # a quotation starts a sentence of its own
         i -= 1
     return i < 0 or text[i] in _SENTENCE_END
 

@@ -12,6 +12,7 @@ elsewhere ("Borisenko").
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from newsreader.entities import cues
@@ -23,6 +24,9 @@ from newsreader.entities.chunks import (
     word_before,
 )
 from newsreader.entities.gazetteer import Gazetteer
+
+#: A hyphen followed by a lower-case word ends a name: "James-inspired".
+_LOWER_TAIL = re.compile(r"-[a-z]")
 
 #: (start, end, label or None for a candidate, canonical)
 Result = tuple[int, int, str | None, str]
@@ -80,6 +84,15 @@ class Classifier:
                     initial = False
                     continue
             if word in cues.CALENDAR_WORDS or word in cues.STOP_CAPITALISED:
+                self._flush(ctx, seg, initial, out)
+                seg, initial = [], False
+                continue
+            tail = _LOWER_TAIL.search(word)
+            if tail and not word.lower().endswith(cues.PLACE_HYPHEN_SUFFIXES):
+                # "James-inspired", "Man-of-the-match": the name (if any) is
+                # the head, and the sequence ends with it.
+                head = word[: tail.start()]
+                seg.append((tok[0], tok[0] + len(head), head))
                 self._flush(ctx, seg, initial, out)
                 seg, initial = [], False
                 continue
@@ -145,6 +158,8 @@ class Classifier:
                 return []  # "Reading the report ..."
             return [(start, end, place[0], place[1])]
 
+        if all(t[2].rstrip(".") in cues.TITLES for t in seg):
+            return []  # "Prime Minister('s Questions)": an office, not a person
         if all(_is_acronym(t[2]) or t[2] in cues.CONNECTORS for t in seg):
             return self._upper(ctx, seg)
 
@@ -273,7 +288,17 @@ class Classifier:
         start, end = seg[0][0], seg[-1][1]
         words = [t[2] for t in seg]
         first = words[0]
-        if first in gaz.demonyms or (first in cues.NORP_EXTRA and first not in gaz.first_names):
+        if words[-1] in cues.NOT_ENTITY_SUFFIXES:
+            return []  # "Hopman Cup", "Antiques Roadshow"
+        if first in cues.COMPASS:
+            compass = self._compass(ctx, seg)
+            if compass:
+                return compass
+        if (
+            first in gaz.demonyms
+            or first in cues.NORP_NOUNS
+            or (first in cues.NORP_EXTRA and first not in gaz.first_names)
+        ):
             out: list[Result] = [(seg[0][0], seg[0][1], "NORP", "")]
             return out + self.segment(ctx, seg[1:], False)
         # "Georgiy Y. Borisenko": an initial between names.
@@ -300,6 +325,19 @@ class Classifier:
             return [(start, end, "PERSON", "")]
         return [(start, end, None, "")]
 
+    def _compass(self, ctx: Context, seg: list[Tok]) -> list[Result]:
+        """"North Tyneside", "South Asian", "East Germany": a place or people."""
+        start, end = seg[0][0], seg[-1][1]
+        rest = ctx.text[seg[1][0] : end]
+        place = self.gaz.places.get(rest)
+        if place:
+            return [(start, end, place[0], "")]
+        if rest in self.gaz.demonyms or rest in cues.NORP_EXTRA:
+            return [(start, end, "NORP", "")]
+        if len(seg) == 2 and _nameish(rest) and rest.lower() not in self.gaz.common:
+            return [(start, end, "GPE", "")]
+        return []
+
     def _place_prefix(self, text: str, seg: list[Tok]) -> int:
         """How many leading tokens of ``seg`` form a known place (0 if none)."""
         for j in range(min(len(seg), self.gaz.max_place_words), 0, -1):
@@ -311,7 +349,7 @@ class Classifier:
         """One capitalised word: demonym, hyphenated pair, or context."""
         gaz = self.gaz
         start, end, word = tok
-        if word in gaz.demonyms or word in cues.NORP_EXTRA:
+        if word in gaz.demonyms or word in cues.NORP_EXTRA or word in cues.NORP_NOUNS:
             return [(start, end, "NORP", "")]
         if "-" in word:
             parts = self._hyphen_parts(tok)

@@ -55,10 +55,10 @@ TITLES_LOWER: frozenset[str] = frozenset(
     _words(
         """
         president minister ambassador envoy senator governor mayor secretary
-        chairman spokesman spokeswoman spokesperson director chief judge coach
+        chairman spokesman spokeswoman spokesperson judge coach
         manager striker midfielder defender goalkeeper captain general colonel
-        lieutenant sergeant actor actress singer author writer leader candidate
-        analyst economist professor dr mr mrs ms
+        lieutenant sergeant
+        professor dr mr mrs ms
         """
     )
 )
@@ -107,7 +107,8 @@ PLACE_SUFFIXES: dict[str, str] = {
             """
             River Sea Ocean Gulf Bay Strait Straits Lake Lakes Mountains
             Mountain Mount Hills Valley Desert Peninsula Coast Island Islands
-            Canal Plain Plateau Basin Street Avenue Road Square Strip
+            Canal Plain Plateau Basin Street Avenue Road Square Strip Park Meadows
+            Stadium Arena
             """
         ),
         "LOC",
@@ -209,6 +210,8 @@ KNOWN_NAMES: dict[str, str] = {
     "Pentagon": "ORG",
     "Wall Street": "LOC",
     "Downing Street": "LOC",
+    "Liberal Democrats": "ORG",
+    "Lib Dems": "ORG",
     "Middle East": "LOC",
     "Far East": "LOC",
     "West Bank": "GPE",
@@ -259,6 +262,35 @@ NORP_EXTRA: frozenset[str] = frozenset(
         Hispanic Hispanics English Scottish Scots Welsh Irish Palestinian
         Palestinians Pashtun Baloch Tamil Tamils Uighur Uighurs Uyghur Uyghurs
         Rohingya Yazidi Yazidis Druze Alawite Alawites Westerners Brits Britons
+        """
+    )
+)
+
+#: Nouns for one person of a people ("Spaniard Conchita Martinez"): NORP.
+NORP_NOUNS: frozenset[str] = frozenset(
+    _words(
+        """
+        Spaniard Spaniards Swede Swedes Frenchman Frenchmen Frenchwoman Englishman
+        Englishmen Englishwoman Scotsman Scotsmen Welshman Irishman Irishmen Dutchman
+        Briton Britons Dane Danes Poles Turks Finns Kiwi Kiwis Aussie Aussies
+        """
+    )
+)
+
+#: Compass and position words that make a bigger place from a place
+#: ("North Tyneside", "South Asian", "East Germany").
+COMPASS: frozenset[str] = frozenset(
+    _words("North South East West Northern Southern Eastern Western Central Upper Lower")
+)
+
+#: Last words of events, prizes and works, which are none of our labels
+#: ("Hopman Cup", "Antiques Roadshow").
+NOT_ENTITY_SUFFIXES: frozenset[str] = frozenset(
+    _words(
+        """
+        Cup Games Championship Championships Open Olympics Trophy Prize Award Awards
+        Festival Show Roadshow Series Tour Marathon Grand Prix Day Week Act Bill
+        Convention Treaty Agreement Accord Plan Report Album Song Film Movie Book
         """
     )
 )
