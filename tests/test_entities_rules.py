@@ -259,3 +259,26 @@ def test_invariants_hold_for_any_text(text: str) -> None:
 @given(st.text(max_size=60))
 def test_invariants_hold_for_any_unicode(text: str) -> None:
     check_invariants(text, RulesExtractor().extract(text))
+
+
+# ------------------------------------------------------------------ the data
+@pytest.mark.corpus
+def test_shipped_gazetteers_are_reproducible(tmp_path: Path) -> None:
+    """scripts/build_gazetteers.py rebuilds the shipped lists byte for byte."""
+    import subprocess
+    import sys
+
+    repo = Path(__file__).resolve().parents[1]
+    shared = repo.parent / "shared"
+    if not (shared / "eval/ner/train/gazetteers").is_dir():
+        pytest.skip("shared gazetteers not available")
+    subprocess.run(
+        [sys.executable, str(repo / "scripts/build_gazetteers.py"), "--shared", str(shared),
+         "--out", str(tmp_path)],
+        check=True, capture_output=True, timeout=300,
+    )
+    data = repo / "src/newsreader/entities/data"
+    built = sorted(p.name for p in tmp_path.iterdir())
+    assert built
+    for name in built:
+        assert (tmp_path / name).read_bytes() == (data / name).read_bytes(), name
