@@ -17,6 +17,7 @@ Nothing here raises for a network or server failure: every outcome is a
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import email.utils
 import re
 from dataclasses import dataclass
@@ -192,6 +193,7 @@ async def _fetch(
                     return Fetched(
                         response.status_code, current, error="redirect without a Location"
                     )
+                await _drain(response)
                 target = urljoin(current, location)
                 if response.status_code in _PERMANENT and still_permanent:
                     permanent_url = target
@@ -227,6 +229,9 @@ async def _finish(
         "last_modified": response.headers.get("Last-Modified"),
     }
     if status == 304:
+        # Reading the (empty) body lets the connection go back to the pool;
+        # closing an unread response would drop it and cost a reconnect.
+        await response.aread()
         return Fetched(304, **common)
     if status != 200:
         reason = _HTTP_REASON.get(status) or response.reason_phrase or "error"
@@ -254,6 +259,14 @@ async def _finish(
         content_type=response.headers.get("Content-Type"),
         **common,
     )
+
+
+async def _drain(response: httpx.Response, limit: int = 65536) -> None:
+    """Read a small redirect body so its connection can be reused; leave a big one."""
+    declared = response.headers.get("Content-Length", "")
+    if declared.isdigit() and int(declared) <= limit:
+        with contextlib.suppress(httpx.HTTPError, OSError):
+            await response.aread()
 
 
 def _too_big(max_bytes: int) -> str:

@@ -1,0 +1,387 @@
+"""The feed-refresh engine: many feeds, fetched concurrently, parsed off the caller's thread.
+
+Headless on purpose: it takes each feed's stored state in (URL, validators,
+body hash, back-off time) and gives results out, one per feed, *as feeds
+complete*. It writes nothing; the caller stores the articles and the new
+state (the store is the only place that writes SQL).
+
+How a refresh stays fast and polite:
+
+* a pool of ``concurrency`` HTTP requests in flight (default 8) over one
+  pooled ``httpx.AsyncClient``; each request has a wall-clock timeout and a
+  body-size cap (see :mod:`newsreader.sources.fetch_async`);
+* conditional GET: the ETag/Last-Modified the server gave last time go back
+  unchanged, so an unchanged feed costs a 304 and no parsing; when a server
+  gives no validators, a body whose hash is unchanged is not parsed either;
+* parsing runs in a process pool (so a 10,000-item refresh uses every core
+  and never blocks the event loop or the UI), through the fast parser first
+  and feedparser whenever the fast one is unsure
+  (:mod:`newsreader.sources.fastfeed`);
+* backpressure: only a bounded number of bodies and results exist at once,
+  so memory does not grow with the number of feeds, and a slow consumer
+  slows fetching down instead of piling up results.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import multiprocessing
+import os
+import queue
+import threading
+from collections.abc import AsyncIterator, Iterable, Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Literal
+from urllib.parse import urlsplit
+
+from newsreader.models import Article
+from newsreader.sources.fetch_async import (
+    DEFAULT_MAX_BYTES,
+    DEFAULT_TIMEOUT,
+    USER_AGENT,
+    Fetched,
+    fetch,
+    make_client,
+)
+
+if TYPE_CHECKING:
+    import httpx
+
+__all__ = [
+    "DEFAULT_CONCURRENCY",
+    "FeedResult",
+    "FeedState",
+    "Status",
+    "make_parse_pool",
+    "parse_body",
+    "refresh",
+    "refresh_async",
+]
+
+DEFAULT_CONCURRENCY = 8
+
+Status = Literal["new", "not_modified", "unchanged", "error", "deferred"]
+
+
+@dataclass(frozen=True, slots=True)
+class FeedState:
+    """What the store keeps about one subscription between refreshes.
+
+    ``etag`` and ``last_modified`` are the raw header values as the server
+    sent them. ``body_hash`` identifies the last body parsed.
+    ``next_attempt`` is the earliest time the server wants to hear from us
+    again (``Retry-After``, ``Cache-Control: max-age``), or None.
+    ``source`` is the identity the feed's articles are stored under; it
+    defaults to ``url`` and, unlike ``url``, does not change when the feed
+    moves permanently, so a moved feed's articles are not duplicated.
+    """
+
+    url: str
+    etag: str | None = None
+    last_modified: str | None = None
+    body_hash: str | None = None
+    next_attempt: datetime | None = None
+    source: str | None = None
+
+    @property
+    def key(self) -> str:
+        """The ``Article.source`` of this feed's articles."""
+        return self.source or self.url
+
+
+@dataclass(frozen=True, slots=True)
+class FeedResult:
+    """The outcome for one feed.
+
+    ``status``: ``"new"`` (a body was fetched and parsed: ``articles``),
+    ``"not_modified"`` (the server said 304), ``"unchanged"`` (same body as
+    last time, not parsed), ``"error"`` (``error`` says why, in one line) or
+    ``"deferred"`` (not fetched: the server asked us to wait until
+    ``state.next_attempt``). ``state`` is what to store from now on: it
+    carries new validators, a new ``url`` after a permanent redirect, and
+    the next-attempt time. ``feed`` is the state that was passed in.
+    """
+
+    feed: FeedState
+    state: FeedState
+    status: Status
+    articles: list[Article] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    error: str | None = None
+    http_status: int | None = None
+    parser: str | None = None
+
+    @property
+    def moved(self) -> bool:
+        """True when a permanent redirect changed the feed's URL."""
+        return self.state.url != self.feed.url
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+def parse_body(
+    data: bytes, source: str, base_url: str, content_type: str | None
+) -> tuple[list[Article], list[str], str | None, str]:
+    """Parse one fetched body: ``(articles, warnings, error, parser name)``.
+
+    Runs in a worker process, so it takes and returns plain picklable
+    values. The fast parser goes first; feedparser (through the sources
+    package, which also reads JSON Feed and explains what is not a feed)
+    whenever the fast one is unsure.
+    """
+    from newsreader.sources.fastfeed import parse_feed_fast
+
+    host = urlsplit(base_url).hostname or source
+    try:
+        fast = parse_feed_fast(
+            data, source=source, fallback_name=host, base_url=base_url, content_type=content_type
+        )
+    except Exception:  # the fast path is an optimisation: any surprise means "unsure"
+        fast = None
+    if fast is not None:
+        return fast.articles, fast.warnings, None, "fast"
+    from newsreader.sources import parse_feed_bytes
+
+    loaded = parse_feed_bytes(data, source, base_url=base_url, content_type=content_type)
+    warnings = [warning.reason for warning in loaded.warnings]
+    if loaded.errors and not loaded.articles:
+        return [], warnings, loaded.errors[0].reason, "feedparser"
+    return loaded.articles, warnings, None, "feedparser"
+
+
+def make_parse_pool(workers: int | None = None) -> ProcessPoolExecutor:
+    """A process pool for :func:`refresh`'s parsing, safe to create from any thread.
+
+    ``forkserver`` where available: forking a process that runs other threads
+    (the app, the event loop) can deadlock the child; the fork server is a
+    clean single-threaded parent, preloaded with the parsing modules so
+    each worker starts warm. A long-lived caller (the app) should create one
+    pool and pass it to every refresh.
+    """
+    methods = multiprocessing.get_all_start_methods()
+    if "forkserver" in methods:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(
+            ["newsreader.sources.refresh", "newsreader.sources.fastfeed"]
+        )
+    else:
+        context = multiprocessing.get_context()
+    return ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 2, mp_context=context)
+
+
+# --------------------------------------------------------------------------- refresh
+
+
+async def refresh_async(
+    feeds: Iterable[FeedState],
+    *,
+    concurrency: int = DEFAULT_CONCURRENCY,
+    timeout: float = DEFAULT_TIMEOUT,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    user_agent: str = USER_AGENT,
+    parse_in_processes: bool = True,
+    executor: Executor | None = None,
+    force: bool = False,
+) -> AsyncIterator[FeedResult]:
+    """Refresh ``feeds``, yielding one :class:`FeedResult` per feed as each completes.
+
+    ``executor`` runs the parsing (a pool from :func:`make_parse_pool` is
+    created, and shut down at the end, when none is given and
+    ``parse_in_processes`` is true; otherwise a thread parses). ``force``
+    fetches feeds whose ``next_attempt`` lies in the future too.
+    Leaving the loop early cancels the outstanding work.
+    """
+    concurrency = max(1, concurrency)
+    parser = _Parser(executor, parse_in_processes)
+    pending: asyncio.Queue[FeedState | None] = asyncio.Queue()
+    count = 0
+    for feed in feeds:
+        pending.put_nowait(feed)
+        count += 1
+    if count == 0:
+        return
+    # Workers beyond the fetch limit keep requests in flight while others
+    # wait for a parser; the result queue bounds what waits for the consumer.
+    workers = min(count, concurrency + 2 * (os.cpu_count() or 2))
+    for _ in range(workers):
+        pending.put_nowait(None)
+    results: asyncio.Queue[FeedResult | BaseException] = asyncio.Queue(maxsize=workers)
+    fetch_slots = asyncio.Semaphore(concurrency)
+    client = make_client(concurrency=concurrency, timeout=timeout, user_agent=user_agent)
+
+    async def work() -> None:
+        while (feed := await pending.get()) is not None:
+            try:
+                result = await _refresh_one(
+                    client, feed, fetch_slots, parser, timeout=timeout, max_bytes=max_bytes,
+                    force=force,
+                )
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # a bug, reported for this feed only
+                result = FeedResult(
+                    feed, feed, "error", error=f"unexpected error ({type(exc).__name__})"
+                )
+            await results.put(result)
+
+    tasks = [asyncio.create_task(work()) for _ in range(workers)]
+    try:
+        for _ in range(count):
+            item = await results.get()
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        await client.aclose()
+        parser.close()
+
+
+class _Parser:
+    """Runs :func:`parse_body` in the given executor, or in a pool made on first use.
+
+    The pool is made lazily: a refresh where every feed answers 304 parses
+    nothing and should not pay for starting worker processes.
+    """
+
+    def __init__(self, executor: Executor | None, in_processes: bool) -> None:
+        self.executor = executor
+        self.in_processes = in_processes
+        self.own: ProcessPoolExecutor | None = None
+
+    async def parse(
+        self, body: bytes, source: str, base_url: str, content_type: str | None
+    ) -> tuple[list[Article], list[str], str | None, str]:
+        pool = self.executor
+        if pool is None and self.in_processes:
+            if self.own is None:
+                self.own = make_parse_pool()
+            pool = self.own
+        loop = asyncio.get_running_loop()
+        # With no pool, the loop's default thread pool: slower, but the event
+        # loop (and a UI sharing it) stays responsive.
+        return await loop.run_in_executor(pool, parse_body, body, source, base_url, content_type)
+
+    def close(self) -> None:
+        if self.own is not None:
+            self.own.shutdown(wait=False, cancel_futures=True)
+
+
+async def _refresh_one(
+    client: httpx.AsyncClient,
+    feed: FeedState,
+    fetch_slots: asyncio.Semaphore,
+    parser: _Parser,
+    *,
+    timeout: float,
+    max_bytes: int,
+    force: bool,
+) -> FeedResult:
+    now = datetime.now(UTC)
+    if not force and feed.next_attempt is not None and feed.next_attempt > now:
+        return FeedResult(feed, feed, "deferred")
+    async with fetch_slots:
+        got = await fetch(
+            client,
+            feed.url,
+            etag=feed.etag,
+            last_modified=feed.last_modified,
+            max_bytes=max_bytes,
+            timeout=timeout,
+        )
+    url = got.permanent_url or feed.url
+    if got.error is not None:
+        state = replace(feed, url=url, next_attempt=got.next_attempt)
+        return FeedResult(feed, state, "error", error=got.error, http_status=got.status)
+    if got.status == 304:
+        state = replace(
+            feed,
+            url=url,
+            etag=got.etag or feed.etag,
+            last_modified=got.last_modified or feed.last_modified,
+            next_attempt=got.next_attempt,
+        )
+        return FeedResult(feed, state, "not_modified", http_status=304)
+    return await _parse(feed, got, url, parser)
+
+
+async def _parse(feed: FeedState, got: Fetched, url: str, parser: _Parser) -> FeedResult:
+    body = got.body or b""
+    digest = hashlib.blake2b(body, digest_size=16).hexdigest()
+    fresh = replace(
+        feed,
+        url=url,
+        etag=got.etag,
+        last_modified=got.last_modified,
+        body_hash=digest,
+        next_attempt=got.next_attempt,
+    )
+    if digest == feed.body_hash:
+        return FeedResult(feed, fresh, "unchanged", http_status=got.status)
+    articles, warnings, error, used = await parser.parse(body, feed.key, got.url, got.content_type)
+    if error is not None:
+        # Keep the old validators and hash: the next refresh fetches and
+        # reports the problem again rather than calling it "unchanged".
+        state = replace(feed, url=url, next_attempt=got.next_attempt)
+        return FeedResult(
+            feed, state, "error", warnings=warnings, error=error, http_status=got.status,
+            parser=used,
+        )
+    return FeedResult(
+        feed, fresh, "new", articles=articles, warnings=warnings, http_status=got.status,
+        parser=used,
+    )
+
+
+_DONE = object()
+
+
+def refresh(feeds: Iterable[FeedState], **options: object) -> Iterator[FeedResult]:
+    """:func:`refresh_async` for synchronous callers: a generator of results as they complete.
+
+    The event loop runs in a background thread; results are handed over one
+    at a time, so a slow consumer (storing articles) slows the fetching
+    instead of letting results pile up. Closing the generator early stops
+    the refresh.
+    """
+    handoff: queue.Queue[object] = queue.Queue(maxsize=1)
+    stop = threading.Event()
+    feeds = list(feeds)
+
+    async def pump() -> None:
+        agen = refresh_async(feeds, **options)  # type: ignore[arg-type]
+        try:
+            async for result in agen:
+                if stop.is_set():
+                    break
+                await asyncio.to_thread(handoff.put, result)
+        except BaseException as exc:
+            handoff.put(exc)
+            return
+        finally:
+            await agen.aclose()
+        handoff.put(_DONE)
+
+    thread = threading.Thread(target=asyncio.run, args=(pump(),), name="refresh", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = handoff.get()
+            if item is _DONE:
+                break
+            if isinstance(item, BaseException):
+                raise item
+            yield item  # type: ignore[misc]
+    finally:
+        stop.set()
+        while thread.is_alive():
+            with contextlib.suppress(queue.Empty):
+                handoff.get(timeout=0.05)
+        thread.join()
