@@ -37,6 +37,8 @@ _MONTH = (
 _DAY = r"(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?"
 _YEAR = r"(?:1[6-9]\d\d|20\d\d|21\d\d)"
 _WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+#: Spaces inside one date: never a newline or a control character.
+_SP = r"[ \t\u00a0]"
 _PREP = (
     r"(?:[Ii]n|[Bb]y|[Ss]ince|[Uu]ntil|[Tt]ill|[Bb]efore|[Aa]fter|[Dd]uring|[Ff]rom"
     r"|[Tt]hrough|[Oo]f)"
@@ -46,15 +48,15 @@ _DATE_RE = re.compile(
     rf"""
     (?<![\w-])(?:
       (?P<iso>(?P<iy>{_YEAR})-(?P<im>[01]\d)-(?P<id>[0-3]\d))(?![\w-])
-    | (?P<dmy>(?P<d1>{_DAY})(?:\s+of)?\s+(?P<m1>{_MONTH})(?:,?\s+(?P<y1>{_YEAR})(?!\d))?)
-    | (?P<mdy>(?P<m2>{_MONTH})\s+(?P<d2>{_DAY})(?![\d:])(?:,?\s+(?P<y2>{_YEAR})(?!\d))?)
-    | (?P<my>(?P<m3>{_MONTH})\s+(?P<y3>{_YEAR})(?!\d))
-    | (?P<rel>(?P<rdir>[Ll]ast|[Nn]ext|[Tt]his|[Pp]ast)\s+
+    | (?P<dmy>(?P<d1>{_DAY})(?:{_SP}+of)?{_SP}+(?P<m1>{_MONTH})(?:,?{_SP}+(?P<y1>{_YEAR})(?!\d))?)
+    | (?P<mdy>(?P<m2>{_MONTH}){_SP}+(?P<d2>{_DAY})(?![\d:])(?:,?{_SP}+(?P<y2>{_YEAR})(?!\d))?)
+    | (?P<my>(?P<m3>{_MONTH}){_SP}+(?P<y3>{_YEAR})(?!\d))
+    | (?P<rel>(?P<rdir>[Ll]ast|[Nn]ext|[Tt]his|[Pp]ast){_SP}+
          (?P<runit>week|weekend|month|year|{_WEEKDAY}|{_MONTH}))
     | (?P<day>[Yy]esterday|[Tt]oday|[Tt]omorrow)
     | (?P<wd>{_WEEKDAY})(?!s)
-    | (?P<prep>{_PREP})\s+(?:(?P<py>{_YEAR})|(?P<pm>{_MONTH})(?!,?\s+\d))(?![\w-])
-    | (?P<decade>(?:the\s+)?(?:1[6-9]|20)\d0s)
+    | (?P<prep>{_PREP}){_SP}+(?:(?P<py>{_YEAR})|(?P<pm>{_MONTH})(?!,?{_SP}+\d))(?![\w-])
+    | (?P<decade>(?:the{_SP}+)?(?:1[6-9]|20)\d0s)
     )(?!\w)
     """,
     re.VERBOSE,
