@@ -21,7 +21,8 @@ from newsreader.ui.screens.main import MainScreen
 
 if TYPE_CHECKING:
     from newsreader.entities import Extractor
-    from newsreader.store import Store
+    from newsreader.models import Article
+    from newsreader.store import Store, StoredEntity
 
 __all__ = ["NewsReaderApp", "default_sources", "run_app"]
 
@@ -47,6 +48,7 @@ class NewsReaderApp(App[None]):
         self._extractor: Extractor | None = None
         self._extractor_failed = False
         self._extractor_lock = threading.Lock()
+        self._extract_lock = threading.Lock()
 
     # ------------------------------------------------------------------ core handles
     @property
@@ -99,6 +101,32 @@ class NewsReaderApp(App[None]):
         """What stored entities are filed under: recomputed when name or version changes."""
         return f"{extractor.name}:{extractor.version}"
 
+    def ensure_entities(
+        self, key: int, article: Article | None = None
+    ) -> list[StoredEntity] | None:
+        """The article's stored entities, extracting and saving them first if needed.
+
+        Called from worker threads. One lock around check-compute-save means the
+        reader's worker and the background batch never extract the same article
+        twice; the wait is at most one extraction.
+        """
+        extractor = self.extractor()
+        if extractor is None:
+            return None
+        engine = self.engine_key(extractor)
+        store = self.store
+        with self._extract_lock:
+            entities = store.entities(key, engine)
+            if entities is not None:
+                return list(entities)
+            if article is None:
+                article = store.article(key)
+                if article is None:
+                    return None
+            spans = extractor.extract(article.text, published=article.published)
+            store.save_entities(key, engine, spans, for_text=article.text)
+            return list(store.entities(key, engine) or [])
+
     # ------------------------------------------------------------------ lifecycle
     def get_default_screen(self) -> MainScreen:
         return MainScreen()
@@ -115,7 +143,7 @@ class NewsReaderApp(App[None]):
             return
         main = self.screen
         sections: list[tuple[str, list[tuple[str, str]]]] = [
-            ("Everywhere", binding_rows([self, main])),
+            ("Everywhere", binding_rows([main, self])),
         ]
         for title, selector in (
             ("Article list", "#articles"),

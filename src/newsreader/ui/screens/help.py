@@ -18,6 +18,9 @@ from textual.dom import DOMNode
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from newsreader.entities import GROUPS
+from newsreader.ui.colors import ENTITY_CLASSES, entity_class
+
 KEY_COLUMN = 16
 
 
@@ -46,6 +49,8 @@ def binding_rows(nodes: Iterable[DOMNode]) -> list[tuple[str, str]]:
 class HelpScreen(ModalScreen[None]):
     """A modal list of keys, grouped by where they work."""
 
+    COMPONENT_CLASSES: ClassVar[set[str]] = ENTITY_CLASSES
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,question_mark", "dismiss", "Close", id="help.close",
                 tooltip="Close this help"),
@@ -63,12 +68,10 @@ class HelpScreen(ModalScreen[None]):
                 yield Static(self._render_sections(), id="help-text", markup=False)
 
     def _render_sections(self) -> Content:
-        lines: list[Content] = [
-            Content(
-                "Entities are highlighted in the article in the colour of their sidebar heading."
-            ),
-            Content(""),
-        ]
+        legend: list[tuple[str, str] | str] = ["Entity colours:  "]
+        for heading, labels in GROUPS.items():
+            legend.extend([(heading, "." + entity_class(labels[0])), "  "])
+        lines: list[Content] = [Content.assemble(*legend), Content("")]
         for title, rows in self._sections:
             if not rows:
                 continue

@@ -40,6 +40,8 @@ if TYPE_CHECKING:
 
 #: Below this width the sidebar is hidden so list and reader keep usable widths.
 NARROW_WIDTH = 90
+#: Below this width the sidebar and the list get narrower to leave the reader room.
+MEDIUM_WIDTH = 110
 #: Entities are extracted in the background in batches of this many articles.
 ENTITY_BATCH = 10
 
@@ -150,7 +152,9 @@ class MainScreen(Screen[None]):
         self.startup()
 
     def on_resize(self) -> None:
-        self.set_class(self.size.width < NARROW_WIDTH, "-narrow")
+        width = self.size.width
+        self.set_class(width < NARROW_WIDTH, "-narrow")
+        self.set_class(NARROW_WIDTH <= width < MEDIUM_WIDTH, "-medium")
 
     # ------------------------------------------------------------------ workers
     @work(thread=True, exclusive=True, group="sources", exit_on_error=False,
@@ -205,17 +209,11 @@ class MainScreen(Screen[None]):
         if article is None:
             return
         store.set_read(key, True)
-        extractor = app.extractor()
-        if extractor is None or worker.is_cancelled:
+        if worker.is_cancelled:
             return
-        engine = app.engine_key(extractor)
-        entities = store.entities(key, engine)
-        if entities is None:
-            spans = extractor.extract(article.text, published=article.published)
-            store.save_entities(key, engine, spans)
-            entities = store.entities(key, engine) or []
-        if not worker.is_cancelled:
-            self.post_message(EntitiesLoaded(key, list(entities)))
+        entities = app.ensure_entities(key, article)
+        if entities is not None and not worker.is_cancelled:
+            self.post_message(EntitiesLoaded(key, entities))
 
     @work(thread=True, exclusive=True, group="entities", exit_on_error=False,
           description="Find entities for new articles")
@@ -223,24 +221,24 @@ class MainScreen(Screen[None]):
         """Extract and store entities for every new article, so the sidebar is instant later."""
         worker = get_current_worker()
         app = self.news_app
-        extractor = app.extractor()
-        if extractor is None:
-            return
-        engine = app.engine_key(extractor)
-        store = app.store
         total = len(keys)
+        failed: list[str] = []
         for done, key in enumerate(keys, start=1):
             if worker.is_cancelled:
                 return
-            if store.entities(key, engine) is None:
-                article = store.article(key)
-                if article is not None:
-                    spans = extractor.extract(article.text, published=article.published)
-                    if worker.is_cancelled:
-                        return
-                    store.save_entities(key, engine, spans)
+            try:
+                if app.ensure_entities(key) is None and app.extractor() is None:
+                    return  # no engine: nothing to do for the rest either
+            except Exception as exc:  # one bad article must not stop the batch
+                failed.append(f"{type(exc).__name__}: {exc}")
             if done % ENTITY_BATCH == 0 or done == total:
                 self.post_message(EntityProgress(done, total))
+        if failed:
+            self.app.call_from_thread(
+                self.notify,
+                f"Entities could not be found for {len(failed)} article(s): {failed[0]}",
+                severity="warning", markup=False, timeout=8,
+            )
 
     @on(Worker.StateChanged)
     def _worker_failed(self, event: Worker.StateChanged) -> None:

@@ -34,15 +34,19 @@ UNREAD_MARK = "●"
 BOOKMARK_MARK = "★"
 DATE_WIDTH = 10  # YYYY-MM-DD
 SOURCE_MAX = 14
-# Below this many cells the source column is dropped so titles stay readable.
+# Below these many cells the source, then the date column is dropped, so
+# titles stay readable in narrow terminals (the reader shows both anyway).
 SOURCE_MIN_ROW_WIDTH = 56
+DATE_MIN_ROW_WIDTH = 32
 
 
-class ArticleList(ScrollView, can_focus=True):
+class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
     """Every article header, one line each, with a cursor.
 
     The parent owns the data and calls :meth:`set_rows` / :meth:`update_row`;
     the list reports cursor moves with :class:`ArticleList.Highlighted`.
+    ScrollView's own bindings are not inherited: page keys belong to the
+    reader even while the list has focus.
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -61,6 +65,7 @@ class ArticleList(ScrollView, can_focus=True):
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "article-list--cursor",
         "article-list--cursor-blurred",
+        "article-list--mark",
         "article-list--unread",
         "article-list--read",
         "article-list--date",
@@ -249,12 +254,13 @@ class ArticleList(ScrollView, can_focus=True):
         style = self.get_component_rich_style
         text = Text(no_wrap=True, overflow="ellipsis", end="")
         text.append(" ")
-        text.append(UNREAD_MARK if not row.read else " ", style("article-list--unread"))
+        text.append(UNREAD_MARK if not row.read else " ", style("article-list--mark"))
         text.append(BOOKMARK_MARK if row.bookmarked else " ", style("article-list--bookmark"))
         text.append(" ")
-        date = row.published.strftime("%Y-%m-%d") if row.published else ""
-        text.append(f"{date:<{DATE_WIDTH}}", style("article-list--date"))
-        text.append("  ")
+        if width >= DATE_MIN_ROW_WIDTH:
+            date = row.published.strftime("%Y-%m-%d") if row.published else ""
+            text.append(f"{date:<{DATE_WIDTH}}", style("article-list--date"))
+            text.append("  ")
         if width >= SOURCE_MIN_ROW_WIDTH:
             source = Text(safe_line(row.source_name), end="")
             source.truncate(SOURCE_MAX, overflow="ellipsis", pad=True)

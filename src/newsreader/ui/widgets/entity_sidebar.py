@@ -98,6 +98,11 @@ class EntitySidebar(OptionList):
         return counts
 
     # ------------------------------------------------------------------ drawing
+    def on_focus(self) -> None:
+        # Arriving by Tab should land on an entity, not on nothing.
+        if self.highlighted is None:
+            self.action_first()
+
     def on_resize(self) -> None:
         self._rebuild(keep_highlight=True)
 
@@ -136,7 +141,7 @@ class EntitySidebar(OptionList):
         active = key == self._active
         count = str(entity.count)
         name = Content(safe_line(entity.name)).truncate(
-            max(1, width - len(count) - 3), ellipsis=True
+            max(1, width - len(count) - 2), ellipsis=True
         )
         gap = max(1, width - name.cell_length - len(count) - 1)
         marker_style = "." + entity_class(entity.label, active=True)

@@ -37,8 +37,12 @@ def format_date(value: datetime | None) -> str:
     return f"{text} {zone}" if zone else text
 
 
-class Reader(VerticalScroll, can_focus=True):
-    """Shows one article; highlights its entities when they arrive."""
+class Reader(VerticalScroll, can_focus=True, inherit_bindings=False):
+    """Shows one article; highlights its entities when they arrive.
+
+    Page keys (space, pagedown, pageup) are screen bindings so they work from
+    every pane; only line and end keys live here.
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("down", "scroll_down", "Scroll down", show=False, id="reader.down",
