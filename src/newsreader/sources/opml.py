@@ -41,7 +41,10 @@ MAX_OPML_BYTES = 10_000_000
 
 _RDF = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"
 _FOAF = "{http://xmlns.com/foaf/0.1/}"
-_RSS1_CHANNEL = "{http://purl.org/rss/1.0/}channel"
+# Where FOAF lists name a feed: an RSS 1.0 channel, or Yandex's ya:feed.
+_FOAF_FEEDS = frozenset(
+    {"{http://purl.org/rss/1.0/}channel", "{http://blogs.yandex.ru/schema/foaf/}feed"}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,7 +238,10 @@ def _read_outlines(root: Any, result: OpmlImport) -> None:
         name = clean_line(attrs.get("title") or attrs.get("text"))
         url = attrs.get("xmlurl", "").strip()
         kind = attrs.get("type", "").strip().lower()
-        if url:
+        if url and kind == "source":
+            # Liferea's pointer to another subscription list, not a feed.
+            result.problems.append(f"outline {_quote(name)} is a subscription list; skipped")
+        elif url:
             tags = folders + _categories(attrs.get("category", ""))
             _add(result, seen, url, name, tags, attrs.get("htmlurl"))
         children = list(_children(element))
@@ -285,7 +291,8 @@ def _categories(value: str) -> tuple[str, ...]:
 
 
 def _read_foaf(root: Any, result: OpmlImport) -> None:
-    """FOAF lists: ``rss:channel/@rdf:about`` is the feed, the Agent's name its title.
+    """FOAF lists: ``rss:channel/@rdf:about`` (or ``ya:feed/@rdf:resource``) is the feed,
+    the Agent's or Person's name its title.
 
     Group names (``foaf:Group/foaf:name``) become tags, as folders do in OPML.
     """
@@ -294,7 +301,7 @@ def _read_foaf(root: Any, result: OpmlImport) -> None:
     while stack:
         element, agent, groups = stack.pop()
         tag = element.tag
-        if tag == _RSS1_CHANNEL:
+        if tag in _FOAF_FEEDS:
             url = (element.get(_RDF + "about") or element.get(_RDF + "resource") or "").strip()
             if url:
                 _add(result, seen, url, agent, groups, None)
@@ -307,7 +314,7 @@ def _read_foaf(root: Any, result: OpmlImport) -> None:
             ),
             "",
         )
-        if tag == _FOAF + "Agent":
+        if tag in (_FOAF + "Agent", _FOAF + "Person"):
             agent = name
         elif tag == _FOAF + "Group" and name:
             groups = (*groups, name)
