@@ -56,6 +56,7 @@ _VOID = frozenset({"br", "img", "hr", "wbr", "input", "meta", "link", "area", "b
 
 _SPACES = re.compile(r"[ \t\n\r\f\v]+")
 _TAGLIKE = re.compile(r"<[a-zA-Z/!?]")
+_MAX_INDENT = 8  # list nesting deeper than this is shown flat
 _MAX_SHOWN_LINK = 300  # longer link targets are tracking noise, not worth showing
 
 
@@ -200,7 +201,7 @@ class _Converter(HTMLParser):
             self._emit("- ")
             return
         current = self.lists[-1]
-        indent = "  " * (len(self.lists) - 1)
+        indent = "  " * min(len(self.lists) - 1, _MAX_INDENT)
         if current[0]:
             value = dict(attrs).get("value")
             current[1] = int(value) if value and value.strip().isdigit() else current[1] + 1

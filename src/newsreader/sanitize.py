@@ -31,6 +31,7 @@ MAX_LINK = 4096
 
 _ALLOWED_SCHEMES = frozenset({"http", "https", "mailto"})
 # Lower-case http(s) URL of printable ASCII with no credentials: already safe.
+_HOST_CHARS = re.compile(r"[A-Za-z0-9.-]+")
 _PLAIN_WEB_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:[/?#][!-~]*)?\Z")
 
 # Escape sequences arrive either as real control characters or, in XML/HTML,
@@ -64,7 +65,7 @@ _REMOVED_RE = re.compile(f"[{_REMOVED}]")
 _SUSPECT = re.compile(f"[{_REMOVED}\r\u2028\u2029]|&#")
 
 _LINE_SEPARATORS = re.compile("\r\n?|[\u2028\u2029\x85]")
-_TRAILING_SPACE = re.compile(r"[ \t\u00a0]+$", re.MULTILINE)
+_TRAILING = " \t\u00a0"
 _BLANK_RUNS = re.compile(r"\n{3,}")
 _WHITESPACE = re.compile(r"\s+")
 
@@ -119,7 +120,9 @@ def clean_text(s: str | None) -> str:
         s = str(s)
     if _SUSPECT.search(s):
         s = _strip_controls(_LINE_SEPARATORS.sub("\n", s))
-    s = _TRAILING_SPACE.sub("", s)
+    # Per-line rstrip, not a ``[ \t]+$`` regex: that backtracks quadratically
+    # on long runs of spaces that are not at a line end.
+    s = "\n".join(line.rstrip(_TRAILING) for line in s.split("\n"))
     s = _BLANK_RUNS.sub("\n\n", s)
     return s.strip("\n").rstrip() if s.strip() else ""
 
@@ -136,7 +139,9 @@ def safe_link(url: str | None) -> str | None:
     """
     if not url or not isinstance(url, str):
         return None
-    if _PLAIN_WEB_URL.match(url):  # the common case, no parsing needed
+    if len(url) > MAX_LINK * 2:
+        return None
+    if len(url) <= MAX_LINK and _PLAIN_WEB_URL.match(url):  # the common case: no parsing
         return url
     if _SUSPECT.search(url):
         url = _strip_controls(url)
@@ -161,6 +166,8 @@ def safe_link(url: str | None) -> str | None:
             host = parts.hostname.encode("idna").decode("ascii")
             port = parts.port
         except (UnicodeError, ValueError):
+            return None
+        if not _HOST_CHARS.fullmatch(host):
             return None
         netloc = f"{host}:{port}" if port else host
     try:

@@ -16,6 +16,11 @@ from datetime import UTC, date, datetime, timedelta
 _EARLIEST_YEAR = 1970
 _FUTURE_SLACK = timedelta(days=2 * 365)
 _DATE_ONLY = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
+_MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august",
+                "september", "october", "november", "december")
+_LONG_DATE = re.compile(
+    r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,\s+)?([A-Z][a-z]+)\s+(\d{1,2}),\s+(\d{4})\Z"
+)
 
 
 def plausible(dt: datetime | None) -> datetime | None:
@@ -89,4 +94,21 @@ def _from_timestamp(seconds: float) -> datetime | None:
     try:
         return plausible(datetime.fromtimestamp(seconds, UTC))
     except (OverflowError, OSError, ValueError):
+        return None
+
+
+def parse_long_date(line: str) -> datetime | None:
+    """A date line as Wikinews and many sites write it: ``Monday, July 28, 2014``.
+
+    English month names only; the day becomes midnight UTC (there is no time).
+    """
+    match = _LONG_DATE.match(line.strip())
+    if not match:
+        return None
+    month, day, year = match.groups()
+    if month.lower() not in _MONTH_NAMES:
+        return None
+    try:
+        return plausible(datetime(int(year), _MONTH_NAMES.index(month.lower()) + 1, int(day)))
+    except ValueError:
         return None

@@ -35,7 +35,7 @@ from newsreader.sources.dates import from_struct_time
 
 _DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
 _SUBSET_END = re.compile(rb"\]\s*>")
-_ENTITY_DECL = re.compile(rb"<!ENTITY[^>]*>", re.IGNORECASE)
+_ENTITY_DECL = re.compile(rb"<!ENTITY[^>]*>?", re.IGNORECASE)  # ">" optional: stays linear
 _ROOT = re.compile(rb"<[A-Za-z_]")
 _XML_DECL_ENCODING = re.compile(r"""^(\s*<\?xml[^>]*?)\s+encoding\s*=\s*["'][^"']*["']""")
 _MAX_ID = 512
@@ -57,7 +57,7 @@ def prepare_xml(data: bytes) -> bytes:
     codec, skip = bom_encoding(data)
     if codec and codec != "utf-8":
         text = data[skip:].decode(codec, errors="replace")
-        text = _XML_DECL_ENCODING.sub(r"\1", text, count=1)
+        text = _XML_DECL_ENCODING.sub(r"\1", text[:500], count=1) + text[500:]
         data = text.encode("utf-8")
     elif codec == "utf-8" or data[:1].isspace():
         # Whitespace before <?xml makes the strict parser fail; the BOM goes too
@@ -147,10 +147,12 @@ def _article(entry: Any, source: str, source_name: str, base_url: str | None) ->
     link = entry_link(raw_link, base_url)
     published = None
     for key in ("published", "updated", "created"):
-        raw = entry.get(key)
+        # dict.get: FeedParserDict.get("updated") falls back to "published" with a
+        # DeprecationWarning; we want exactly the key we ask for.
+        raw = dict.get(entry, key)
         if isinstance(raw, str) and raw.strip().startswith("-"):
             continue  # a negative year, which feedparser turns into a plausible date
-        published = from_struct_time(entry.get(f"{key}_parsed"))
+        published = from_struct_time(dict.get(entry, f"{key}_parsed"))
         if published:
             break
     author = clean_line(entry.get("author") or (entry.get("author_detail") or {}).get("name"))
@@ -207,6 +209,6 @@ def _entry_id(entry: Any, link: str | None, title: str) -> str:
         return ident
     if link:
         return link
-    date = entry.get("published") or entry.get("updated") or ""
+    date = dict.get(entry, "published") or dict.get(entry, "updated") or ""
     key = f"{title}\x00{date}".encode("utf-8", "surrogatepass")
     return "sha256:" + hashlib.sha256(key).hexdigest()[:32]

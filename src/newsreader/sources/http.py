@@ -27,7 +27,6 @@ ACCEPT = (
     "application/rss+xml, application/atom+xml, application/feed+json, "
     "application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, */*;q=0.5"
 )
-_CHUNK = 64 * 1024
 
 
 class FetchError(LoadFailure):
@@ -79,7 +78,9 @@ def fetch(
                 raise FetchError(f"response too large ({size_text(int(length))}, "
                                  f"limit {size_text(max_bytes)})")
             encoding = response.headers.get("content-encoding", "").strip().lower()
-            body = _read_body(response.iter_raw(_CHUNK), encoding, max_bytes, deadline, timeout)
+            # iter_raw() without a size: chunks as they arrive (a size would make
+            # httpx wait to fill it, and the deadline could not be checked).
+            body = _read_body(response.iter_raw(), encoding, max_bytes, deadline, timeout)
             headers = {k.lower(): v for k, v in response.headers.items()}
             return Response(url=str(response.url), content=body, headers=headers)
     except FetchError:

@@ -253,9 +253,11 @@ def _record(obj: dict[str, Any], source: str, fallback: str,
     if not raw_text.strip():
         raw_text = _paragraphs(_first(fields, _SUMMARY_KEYS))
         summary_only = True
-    if _TRUNCATED.search(raw_text):
-        raw_text = _TRUNCATED.sub("", raw_text)
-        summary_only = True  # NewsAPI's "… [+1683 chars]": the rest is elsewhere
+    tail = raw_text[-60:].rstrip()
+    if tail.endswith(" chars]") and _TRUNCATED.search(tail):
+        # NewsAPI's "… [+1683 chars]": the rest of the story is elsewhere.
+        raw_text = raw_text.rstrip()[: -len(_TRUNCATED.search(tail).group(0).rstrip())]
+        summary_only = True
     text = html_to_text(raw_text, base_url) if _HTML_TAG.search(raw_text) else clean_text(raw_text)
     if not title and not text:
         return None

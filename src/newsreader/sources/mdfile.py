@@ -17,7 +17,7 @@ from newsreader.content import html_to_text
 from newsreader.models import Article
 from newsreader.sanitize import clean_line, clean_text
 from newsreader.sources.common import LoadFailure, content_id, decode_text
-from newsreader.sources.dates import parse_date
+from newsreader.sources.dates import parse_date, parse_long_date
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 _FRONT_FIELD = re.compile(r"^([A-Za-z_]+)[ \t]*:[ \t]*(.*?)[ \t]*$", re.MULTILINE)
@@ -43,7 +43,8 @@ def parse_markdown_article(data: bytes, path: Path) -> Article:
         title=title or clean_line(path.stem) or "(untitled)",
         text=text,
         author=author or None,
-        published=parse_date(meta.get("date", "").strip("\"'") or None),
+        published=(parse_date(meta.get("date", "").strip("\"'") or None)
+                   or parse_long_date(text.partition("\n\n")[0][:60])),
     )
 
 

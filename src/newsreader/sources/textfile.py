@@ -23,7 +23,7 @@ from pathlib import Path
 from newsreader.models import Article
 from newsreader.sanitize import clean_line, clean_text
 from newsreader.sources.common import LoadFailure, content_id, decode_text
-from newsreader.sources.dates import plausible
+from newsreader.sources.dates import parse_long_date, plausible
 
 _MONTHS = "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"
 DATE_LINE = re.compile(
@@ -126,15 +126,24 @@ def read_blocks(blocks: list[str]) -> tuple[str, datetime | None, str | None, li
     return title, published, caption, blocks[dateline_idx:]
 
 
-def _bbc_like(blocks: list[str]) -> tuple[str, None, None, list[str]]:
+def _bbc_like(blocks: list[str]) -> tuple[str, datetime | None, None, list[str]]:
+    """First block is the title; a ``Monday, July 28, 2014`` line after it dates it.
+
+    That date line (Wikinews style) stays in the body, like a dateline does.
+    """
     first = blocks[0]
     lines = first.split("\n")
     if len(lines) > 1 and _title_like(lines[0]):
         # A title line directly followed by text, with no blank line between.
-        return clean_line(lines[0]), None, None, ["\n".join(lines[1:]).strip(), *blocks[1:]]
+        body = ["\n".join(lines[1:]).strip(), *blocks[1:]]
+        return clean_line(lines[0]), _leading_date(body), None, body
     if _title_like(first) and "\n" not in first:
-        return clean_line(first), None, None, blocks[1:]
-    return "", None, None, blocks
+        return clean_line(first), _leading_date(blocks[1:]), None, blocks[1:]
+    return "", _leading_date(blocks), None, blocks
+
+
+def _leading_date(body: list[str]) -> datetime | None:
+    return parse_long_date(body[0]) if body and len(body[0]) < 60 else None
 
 
 def _title_like(block: str) -> bool:

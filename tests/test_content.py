@@ -1,0 +1,121 @@
+"""HTML to readable text: structure kept, active content and unsafe targets dropped."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from newsreader.content import html_to_text
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+
+def test_paragraphs_headings_and_breaks() -> None:
+    html = "<h1>Title</h1><p>First <b>bold</b> para.</p><p>Second<br>line two</p>"
+    assert html_to_text(html) == "Title\n\nFirst bold para.\n\nSecond\nline two"
+
+
+def test_whitespace_collapses_but_pre_is_kept() -> None:
+    html = "<p>  many \n\n  spaces   here </p><pre>code\n    indented</pre>"
+    assert html_to_text(html) == "many spaces here\n\ncode\n    indented"
+
+
+def test_lists_ordered_unordered_nested() -> None:
+    html = ("<p>Intro</p><ul><li>one</li><li>two<ul><li>inner</li></ul></li></ul>"
+            "<ol><li>first</li><li>second</li></ol><p>After</p>")
+    assert html_to_text(html) == (
+        "Intro\n\n- one\n- two\n  - inner\n\n1. first\n2. second\n\nAfter"
+    )
+
+
+def test_links_show_safe_targets_only() -> None:
+    html = ('<p><a href="https://example.org/a">a link</a>, '
+            '<a href="javascript:alert(1)">js</a>, '
+            '<a href="java&#x09;script:alert(1)">tab js</a>, '
+            '<a href="data:text/html,x">data</a>, '
+            '<a href="file:///etc/passwd">file</a>, '
+            '<a href="mailto:desk@example.org">mail us</a>, '
+            '<a href="https://example.org/b">https://example.org/b</a>.</p>')
+    assert html_to_text(html) == (
+        "a link [https://example.org/a], js, tab js, data, file, "
+        "mail us [mailto:desk@example.org], https://example.org/b."
+    )
+
+
+def test_relative_links_resolved_against_base_or_hidden() -> None:
+    html = '<p>See <a href="/more">more</a>.</p>'
+    assert html_to_text(html) == "See more."
+    assert html_to_text(html, "https://news.example.org/feed/") == (
+        "See more [https://news.example.org/more]."
+    )
+
+
+def test_images_alt_text_and_tracking_pixels() -> None:
+    html = '<p>Before</p><img src="a.jpg" alt="A  harbour\nview"><img src="pixel.gif" width="1">'
+    assert html_to_text(html) == "Before\n\n[image: A harbour view]"
+
+
+def test_script_style_and_friends_dropped() -> None:
+    html = ("<style>p{color:red}</style><script>alert('x')</script><p>Text</p>"
+            "<noscript>enable js</noscript><iframe src='x'>frame</iframe><template>t</template>")
+    assert html_to_text(html) == "Text"
+
+
+def test_tables_rows_on_lines() -> None:
+    html = "<table><tr><th>City</th><th>Temp</th></tr><tr><td>Oslo</td><td>-3</td></tr></table>"
+    assert html_to_text(html) == "City  Temp\nOslo  -3"
+
+
+def test_entities_markup_and_escapes() -> None:
+    html = "<p>Fish &amp; chips &lt;b&gt; [bold]x[/bold] &#x1b;[2Jafter \u202eevil</p>"
+    assert html_to_text(html) == "Fish & chips <b> [bold]x[/bold] after evil"
+
+
+def test_plain_text_passes_through() -> None:
+    assert html_to_text("Just text.\r\n\r\n\r\nNext.") == "Just text.\n\nNext."
+    assert html_to_text("") == ""
+
+
+def test_broken_markup_never_raises() -> None:
+    for html in ("<p>unclosed <b>bold <i>italic", "</p></div>stray end tags", "<a href=>x</a>",
+                 "<<<>>>", "<!-- unterminated comment", "<![CDATA[x]]>", "<p attr='x>y</p>"):
+        assert isinstance(html_to_text(html), str)
+
+
+def test_ten_thousand_nested_divs_keep_their_text() -> None:
+    # lxml (and so inscriptis) silently drops text nested deeper than 255 elements.
+    assert html_to_text("<div>" * 10_000 + "deep" + "</div>" * 10_000) == "deep"
+    assert html_to_text("<div>" * 10_000 + "never closed") == "never closed"
+    assert html_to_text("<ul><li>" * 2_000 + "x").endswith("- x")
+
+
+def test_large_item_converts() -> None:
+    html = "".join(
+        f"<p>Paragraph {i} with <a href='https://example.org/{i}'>a link</a> and <b>bold</b>.</p>"
+        for i in range(1_200)
+    )
+    assert len(html) > 100_000
+    text = html_to_text(html)
+    assert text.count("\n\n") == 1_199
+    assert "Paragraph 1199 with a link [https://example.org/1199] and bold." in text
+
+
+def test_scope_and_page_mode() -> None:
+    html = ("<nav>Menu</nav><article>Teaser</article><article><p>Main story</p>"
+            "<aside>Related</aside></article><footer>Footer</footer>")
+    assert html_to_text(html, scope=("article", 1), page=True) == "Main story"
+    assert html_to_text(html, page=True) == "Teaser\n\nMain story"
+
+
+@pytest.mark.corpus
+def test_hostile_nested_divs_feed_from_corpus() -> None:
+    path = SHARED / "corpus" / "hostile" / "deeply-nested-html-10000-divs.xml"
+    if not path.exists():
+        pytest.skip("shared corpus not available")
+    from newsreader.sources import load_source
+
+    result = load_source(str(path))
+    assert not result.errors
+    texts = [a.text for a in result.articles]
+    assert "deep" in texts and "never closed" in texts
