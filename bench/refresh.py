@@ -1,0 +1,354 @@
+#!/usr/bin/env python3
+"""Feed-refresh benchmark: newsreader's refresh engine against newsboat, same machine, same run.
+
+Goals (issue "Feeds for real"), each a separate mode; every mode prints its
+ratio on the last line:
+
+* ``fresh``   200 feeds x 50 items, empty caches: ours (refresh + storing every
+              article) <= 0.35 x newsboat.
+* ``warm``    the same feeds again, every feed answering 304: <= 0.15 x newsboat.
+* ``latency`` ``serve.py --latency-ms 50``: <= 0.10 x newsboat. Measured for a
+              fresh and for a warm (304) refresh; the last line is the fresh one.
+* ``memory``  peak memory of ours (this process + its parse workers) during a
+              200 x 500-item fresh refresh: <= 300 MB; the ratio is to 300 MB.
+
+Inputs come from ``shared/bench/gen_feeds.py`` (cached under ``--work``) and
+are served by ``shared/bench/serve.py`` on 127.0.0.1 only. newsboat (Debian's
+/usr/bin/newsboat) is driven headless as ``newsboat -u urls -c cache.db -C
+config -x reload`` with ``reload-threads 8`` (its best setting here: its
+default is 1); without newsboat the comparison is skipped and only our
+figures are printed. Ours stores into a real ``newsreader.store.Store``
+(``--sink sqlite`` for a bare one-table SQLite file instead). Each side runs
+``--runs`` times, alternating, and the median is reported.
+
+    python bench/refresh.py fresh
+    python bench/refresh.py warm --runs 5
+    python bench/refresh.py latency
+    python bench/refresh.py memory
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import shutil
+import signal
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+GEN = SHARED / "bench" / "gen_feeds.py"
+SERVE = SHARED / "bench" / "serve.py"
+MEMORY_BUDGET_MB = 300.0
+GOALS = {"fresh": 0.35, "warm": 0.15, "latency": 0.10}
+
+sys.path.insert(0, str(REPO / "src"))
+
+from newsreader.models import Article  # noqa: E402
+from newsreader.sources.refresh import FeedState, refresh  # noqa: E402
+
+# --------------------------------------------------------------------------- inputs
+
+
+def corpus(work: Path, feeds: int, items: int) -> Path:
+    """Generate (once) the feeds for this size; gen_feeds.py is deterministic."""
+    out = work / f"feeds-{feeds}x{items}"
+    if not (out / "manifest.json").exists():
+        subprocess.run(
+            [sys.executable, str(GEN), "--feeds", str(feeds), "--items", str(items),
+             "--out", str(out), "--quiet"],
+            check=True,
+        )
+    return out
+
+
+class Server:
+    """serve.py in a subprocess on a free loopback port."""
+
+    def __init__(self, folder: Path, latency_ms: float = 0.0) -> None:
+        self.folder = folder
+        port_file = Path(tempfile.mkstemp(prefix="serve-port-")[1])
+        port_file.unlink()
+        self.proc = subprocess.Popen(
+            [sys.executable, str(SERVE), "--dir", str(folder), "--port", "0",
+             "--port-file", str(port_file), "--latency-ms", str(latency_ms),
+             "--max-seconds", "3600"],
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        deadline = time.monotonic() + 30
+        while not port_file.exists():
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit("serve.py did not start")
+            time.sleep(0.02)
+        self.port = int(port_file.read_text().strip())
+        port_file.unlink()
+
+    def urls(self) -> list[str]:
+        lines = (self.folder / "urls").read_text().splitlines()
+        return [line.split()[0].replace(":8765/", f":{self.port}/") for line in lines if line]
+
+    def stop(self) -> str:
+        self.proc.send_signal(signal.SIGTERM)
+        _, err = self.proc.communicate(timeout=30)
+        return next((line for line in err.splitlines() if line.startswith("stopped:")), "")
+
+
+# --------------------------------------------------------------------------- newsboat
+
+
+def newsboat_path() -> str | None:
+    return shutil.which("newsboat")
+
+
+def newsboat_reload(urls: list[str], cache: Path) -> float:
+    """One ``newsboat -x reload`` on ``cache``; wall seconds."""
+    folder = cache.parent
+    (folder / "urls").write_text("".join(f"{url}\n" for url in urls))
+    (folder / "config").write_text("reload-threads 8\n")
+    start = time.perf_counter()
+    subprocess.run(
+        ["newsboat", "-u", str(folder / "urls"), "-c", str(cache), "-C",
+         str(folder / "config"), "-x", "reload"],
+        check=True,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+    )
+    return time.perf_counter() - start
+
+
+# --------------------------------------------------------------------------- ours
+
+
+def make_sink(kind: str, path: Path) -> tuple[Callable[[list[Article]], None], Callable[[], None]]:
+    """Where our articles go: a real Store, or one bare SQLite table."""
+    if kind == "store":
+        from newsreader.store import Store
+
+        store = Store.open(path)
+        return store.add_articles, store.close
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS articles (source TEXT, id TEXT, title TEXT, text TEXT,"
+        " link TEXT, published TEXT, PRIMARY KEY (source, id))"
+    )
+
+    def add(articles: list[Article]) -> None:
+        with db:
+            db.executemany(
+                "INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?, ?)",
+                [(a.source, a.id, a.title, a.text, a.link,
+                  a.published.isoformat() if a.published else None) for a in articles],
+            )
+
+    return add, db.close
+
+
+def ours(
+    states: list[FeedState], sink_kind: str, db: Path, concurrency: int
+) -> tuple[float, list[FeedState], dict[str, int]]:
+    """One refresh of ``states`` with every article stored; wall seconds, new states, counts."""
+    start = time.perf_counter()
+    add, close = make_sink(sink_kind, db)
+    new_states: list[FeedState] = []
+    counts: dict[str, int] = {"articles": 0}
+    for result in refresh(states, concurrency=concurrency):
+        if result.articles:
+            add(result.articles)
+            counts["articles"] += len(result.articles)
+        counts[result.status] = counts.get(result.status, 0) + 1
+        if result.parser:
+            counts[result.parser] = counts.get(result.parser, 0) + 1
+        new_states.append(result.state)
+    close()
+    return time.perf_counter() - start, new_states, counts
+
+
+# --------------------------------------------------------------------------- memory
+
+
+def _tree_rss_kb(root: int) -> int:
+    """Resident memory of ``root`` and all its descendants (the parse workers), in KB."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as fh:
+                fields = fh.read().rpartition(")")[2].split()
+            with open(f"/proc/{entry}/statm") as fh:
+                pages = int(fh.read().split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        pid = int(entry)
+        children.setdefault(int(fields[1]), []).append(pid)
+        rss[pid] = pages * (os.sysconf("SC_PAGE_SIZE") // 1024)
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        total += rss.get(pid, 0)
+        todo.extend(children.get(pid, []))
+    return total
+
+
+@contextlib.contextmanager
+def peak_memory(root: int, interval: float = 0.02) -> Iterator[list[int]]:
+    """Sample the process tree's RSS while the block runs; yields [peak KB]."""
+    peak = [0]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            peak[0] = max(peak[0], _tree_rss_kb(root))
+            done.wait(interval)
+
+    thread = threading.Thread(target=sample, daemon=True)
+    thread.start()
+    try:
+        yield peak
+    finally:
+        done.set()
+        thread.join()
+        peak[0] = max(peak[0], _tree_rss_kb(root))
+
+
+# --------------------------------------------------------------------------- modes
+
+
+def _median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def _report(label: str, mine: list[float], theirs: list[float], goal: float | None) -> float:
+    ours_s, nb_s = _median(mine), _median(theirs)
+    print(f"{label}: ours {ours_s:.3f} s (runs {', '.join(f'{v:.3f}' for v in mine)})")
+    if not theirs:
+        print(f"{label}: newsboat not installed; no ratio")
+        return float("nan")
+    ratio = ours_s / nb_s
+    print(f"{label}: newsboat {nb_s:.3f} s (runs {', '.join(f'{v:.3f}' for v in theirs)})")
+    if goal is not None:
+        verdict = "met" if ratio <= goal else "NOT met"
+        print(f"{label}: goal <= {goal:.2f}x newsboat: {verdict}")
+    return ratio
+
+
+def run_fresh(args: argparse.Namespace, latency_ms: float = 0.0) -> tuple[float, float]:
+    """Fresh refreshes (empty caches), then warm (304) ones; returns both ratios."""
+    folder = corpus(args.work, args.feeds, args.items)
+    server = Server(folder, latency_ms)
+    has_nb = newsboat_path() is not None
+    mine: list[float] = []
+    theirs: list[float] = []
+    warm_mine: list[float] = []
+    warm_theirs: list[float] = []
+    try:
+        urls = server.urls()
+        for run in range(args.runs):
+            with tempfile.TemporaryDirectory(dir=args.work) as tmp:
+                scratch = Path(tmp)
+                if has_nb:
+                    cache = scratch / "nb" / "cache.db"
+                    cache.parent.mkdir()
+                    theirs.append(newsboat_reload(urls, cache))
+                    if args.warm:
+                        # newsboat stores validators on its second reload; the third gets 304s.
+                        newsboat_reload(urls, cache)
+                        warm_theirs.append(newsboat_reload(urls, cache))
+                seconds, states, counts = ours(
+                    [FeedState(url) for url in urls], args.sink, scratch / "ours.db",
+                    args.concurrency,
+                )
+                mine.append(seconds)
+                if run == 0:
+                    print(f"ours, fresh: {counts}")
+                if args.warm:
+                    seconds, _, counts = ours(states, args.sink, scratch / "ours.db",
+                                              args.concurrency)
+                    warm_mine.append(seconds)
+                    if run == 0:
+                        print(f"ours, warm: {counts}")
+    finally:
+        print(f"server: {server.stop()}")
+    size = f"{args.feeds} feeds x {args.items} items, latency {latency_ms:g} ms"
+    fresh_ratio = _report(f"fresh ({size})", mine, theirs,
+                          GOALS["latency"] if latency_ms else GOALS["fresh"])
+    warm_ratio = float("nan")
+    if args.warm:
+        warm_ratio = _report(f"warm ({size})", warm_mine, warm_theirs,
+                             GOALS["latency"] if latency_ms else GOALS["warm"])
+    return fresh_ratio, warm_ratio
+
+
+def run_memory(args: argparse.Namespace) -> float:
+    folder = corpus(args.work, args.feeds, args.items)
+    server = Server(folder)
+    try:
+        urls = server.urls()
+        with tempfile.TemporaryDirectory(dir=args.work) as tmp, peak_memory(os.getpid()) as peak:
+            seconds, _, counts = ours(
+                [FeedState(url) for url in urls], args.sink, Path(tmp) / "ours.db",
+                args.concurrency,
+            )
+    finally:
+        print(f"server: {server.stop()}")
+    peak_mb = peak[0] / 1024
+    print(f"memory ({args.feeds} feeds x {args.items} items): {counts}, {seconds:.1f} s")
+    verdict = "met" if peak_mb <= MEMORY_BUDGET_MB else "NOT met"
+    print(f"memory: peak RSS of this process + parse workers {peak_mb:.0f} MB "
+          f"(goal <= {MEMORY_BUDGET_MB:.0f} MB: {verdict})")
+    return peak_mb / MEMORY_BUDGET_MB
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("mode", choices=["fresh", "warm", "latency", "memory"])
+    parser.add_argument("--feeds", type=int, default=200)
+    parser.add_argument("--items", type=int, default=None,
+                        help="items per feed (default 50; 500 for memory)")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--sink", choices=["store", "sqlite"], default="store")
+    parser.add_argument(
+        "--work", type=Path, default=Path(tempfile.gettempdir()) / "newsreader-bench"
+    )
+    args = parser.parse_args(argv)
+    if not GEN.exists() or not SERVE.exists():
+        print(f"skipped: {GEN.parent} is not here")
+        return 0
+    args.work.mkdir(parents=True, exist_ok=True)
+    args.items = args.items or (500 if args.mode == "memory" else 50)
+    nb = newsboat_path()
+    version = subprocess.run([nb, "-v"], capture_output=True, text=True).stdout.split("\n")[0] \
+        if nb else "not installed"
+    print(f"newsboat: {version}; config: reload-threads 8; ours: concurrency "
+          f"{args.concurrency}, sink {args.sink}, {os.cpu_count()} CPUs")
+    if args.mode == "memory":
+        print(f"ratio {run_memory(args):.3f}")
+    elif args.mode == "fresh":
+        args.warm = False
+        print(f"ratio {run_fresh(args)[0]:.3f}")
+    elif args.mode == "warm":
+        args.warm = True
+        print(f"ratio {run_fresh(args)[1]:.3f}")
+    else:
+        args.warm = True
+        fresh_ratio, warm_ratio = run_fresh(args, latency_ms=50.0)
+        print(f"warm ratio {warm_ratio:.3f}")
+        print(f"ratio {fresh_ratio:.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
