@@ -1,0 +1,601 @@
+"""A small statistical NER engine: a linear-chain CRF run in pure Python.
+
+Why this design:
+
+* The weights are learnt offline (``training/``) from licence-clean data only
+  and shipped as one gzip file (``data/model.json.gz``, a few MB), so the
+  product needs no machine-learning dependency at run time.
+* Every feature is either a property of one word *type* seen at a fixed offset
+  (-2..+2) or a small per-token feature.  Per-type feature sums are cached, so
+  a word costs a few list additions plus a constrained Viterbi step: that is
+  what makes pure Python fast enough (tens of thousands of words per second).
+* The same feature code (:func:`sentence_features`) is imported by the
+  training scripts, so training and inference cannot drift apart.
+
+Public API: :class:`ModelExtractor` (an ``Extractor``), :func:`get_extractor`
+(shared lazily-loaded instance), :func:`score_extract` (for
+``shared/eval/ner/score.py``), :func:`tokenize`.
+"""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import json
+import re
+import threading
+from array import array
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from pathlib import Path
+
+from newsreader.entities import Span
+
+MODEL_PATH = Path(__file__).resolve().parent / "data" / "model.json.gz"
+
+# --------------------------------------------------------------- tokenising
+# Order matters: abbreviations and initials before plain words, so "U.S." and
+# the "Y." of "Georgiy Y. Borisenko" stay one token, as in news treebanks.
+_TITLE_ABBR = (
+    "Mr|Mrs|Ms|Dr|St|Jr|Sr|Gen|Col|Lt|Sgt|Capt|Gov|Sen|Rep|Rev|Prof|Inc|Corp|Ltd|Co|"
+    "Bros|Mt|Ft|Messrs|Maj|Adm|Cmdr|Pres|Jan|Feb|Aug|Sept|Sep|Oct|Nov|Dec|vs|No|Ave|Blvd"
+)
+TOKEN_RE = re.compile(
+    r"(?:[^\W\d_]\.){2,}"
+    rf"|(?:{_TITLE_ABBR})\.(?!\w)"
+    r"|[A-Z]\.(?=\s?[A-Z])"
+    r"|\d+(?:[.,:/-]\d+)*"
+    r"|\w+(?:[-'’&]\w+)*"
+    r"|\S"
+)
+_CLITIC_RE = re.compile(r"['’][sS]$")
+_SENT_END = frozenset({".", "!", "?"})
+
+
+def tokenize(text: str) -> list[tuple[int, int]]:
+    """Character spans of the tokens of ``text`` (possessive 's split off)."""
+    out: list[tuple[int, int]] = []
+    append = out.append
+    for m in TOKEN_RE.finditer(text):
+        s, e = m.span()
+        if e - s > 2 and text[e - 1] in "sS" and _CLITIC_RE.search(text, e - 2, e):
+            append((s, e - 2))
+            append((e - 2, e))
+        else:
+            append((s, e))
+    return out
+
+
+def sentence_bounds(text: str, spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Split token indices into sentences: at newlines and after . ! ?"""
+    bounds: list[tuple[int, int]] = []
+    start = 0
+    n = len(spans)
+    for i in range(n):
+        end_here = False
+        if i + 1 < n:
+            if "\n" in text[spans[i][1]:spans[i + 1][0]]:
+                end_here = True
+            elif text[spans[i][0]:spans[i][1]] in _SENT_END:
+                nxt = text[spans[i + 1][0]]
+                end_here = nxt.isupper() or nxt in "\"'“‘("
+        else:
+            end_here = True
+        if end_here:
+            bounds.append((start, i + 1))
+            start = i + 1
+    return bounds
+
+
+# ----------------------------------------------------------------- features
+def _shape(word: str, maxrun: int) -> str:
+    out: list[str] = []
+    last = ""
+    run = 0
+    for ch in word[:40]:
+        if ch.isupper():
+            c = "X"
+        elif ch.islower():
+            c = "x"
+        elif ch.isdigit():
+            c = "d"
+        else:
+            c = ch
+        if c == last:
+            run += 1
+            if run >= maxrun:
+                continue
+        else:
+            last, run = c, 0
+        out.append(c)
+    return "".join(out)
+
+
+class Gazetteer:
+    """Word lists used as features: one bit per category for single words,
+    and lower-cased multi-word place names matched longest-first."""
+
+    def __init__(self, lists: dict[str, str], phrases: str) -> None:
+        self.cats = sorted(lists)
+        flags: dict[str, int] = {}
+        for bit, cat in enumerate(self.cats):
+            b = 1 << bit
+            for w in lists[cat].split("\n"):
+                if w:
+                    flags[w] = flags.get(w, 0) | b
+        self.flags = flags
+        self.phrases = frozenset(p for p in phrases.split("\n") if p)
+        first: dict[str, int] = {}
+        for p in self.phrases:
+            parts = p.split(" ")
+            first[parts[0]] = max(first.get(parts[0], 0), len(parts))
+        self.first = first
+
+    def word_cats(self, lower: str) -> list[str]:
+        f = self.flags.get(lower, 0)
+        if not f:
+            return []
+        return [c for i, c in enumerate(self.cats) if f >> i & 1]
+
+    def phrase_tags(self, words: Sequence[str]) -> list[str]:
+        """'B'/'I' for tokens inside a known multi-word place, '' elsewhere."""
+        n = len(words)
+        out = [""] * n
+        i = 0
+        first = self.first
+        while i < n:
+            w = words[i]
+            m = first.get(w.lower()) if w[:1].isupper() else None
+            if m:
+                for k in range(min(m, n - i), 1, -1):
+                    if " ".join(x.lower() for x in words[i:i + k]) in self.phrases:
+                        out[i] = "B"
+                        for j in range(i + 1, i + k):
+                            out[j] = "I"
+                        i += k - 1
+                        break
+            i += 1
+        return out
+
+
+class FeatureMaker:
+    """Turns words into feature strings.  Shared by training and inference."""
+
+    OFFSETS = (-2, -1, 1, 2)
+
+    def __init__(self, gaz: Gazetteer) -> None:
+        self.gaz = gaz
+
+    def gaz_feats(self, word: str) -> list[str]:
+        cats = self.gaz.word_cats(word.lower())
+        if not cats:
+            return []
+        case = "C" if word[:1].isupper() else "l"
+        return [f"g{case}={c}" for c in cats]
+
+    def own(self, word: str) -> list[str]:
+        """Features of a word at the position being labelled."""
+        low = word.lower()
+        f = [
+            "bias",
+            "w=" + low,
+            "s=" + _shape(word, 2),
+            "ss=" + _shape(word, 1),
+            "p1=" + low[:1],
+            "p2=" + low[:2],
+            "p3=" + low[:3],
+            "x2=" + low[-2:],
+            "x3=" + low[-3:],
+            "x4=" + low[-4:],
+        ]
+        if len(word) > 1 and word.isupper():
+            f.append("W=" + word)  # "US" vs "us", "WHO" vs "who"
+        f.extend(self.gaz_feats(word))
+        return f
+
+    def near(self, word: str) -> list[str]:
+        """Features of a neighbouring word (prefixed with its offset later)."""
+        f = ["w=" + word.lower(), "ss=" + _shape(word, 1)]
+        f.extend(self.gaz_feats(word))
+        return f
+
+    @staticmethod
+    def token_feats(words: Sequence[str], sents: Sequence[tuple[int, int]],
+                    place: Sequence[str], lower_seen: set[str],
+                    title_mid: set[str]) -> list[list[str]]:
+        """Per-token features that depend on context beyond the word type."""
+        out: list[list[str]] = []
+        for s, e in sents:
+            caps = _all_caps(words[s:e])
+            for i in range(s, e):
+                w = words[i]
+                low = w.lower()
+                f: list[str] = []
+                cap = w[:1].isupper()
+                if i == s:
+                    f.append("bos|" + _shape(w, 1))
+                if caps:
+                    f.append("caps")
+                    if cap:
+                        f.append("capsw=" + low)
+                if cap:
+                    if low in lower_seen:
+                        f.append("dlow")
+                    if (i == s or caps or w.isupper()) and low in title_mid:
+                        f.append("dtitle")
+                prev = words[i - 1].lower() if i > s else "_B_"
+                nxt = words[i + 1].lower() if i + 1 < e else "_E_"
+                f.append("b-=" + prev + "|" + low)
+                f.append("b+=" + low + "|" + nxt)
+                p = place[i]
+                if p:
+                    f.append("gp=" + p)
+                out.append(f)
+        return out
+
+
+def _all_caps(words: Sequence[str]) -> bool:
+    letters = [w for w in words if any(c.isalpha() for c in w)]
+    if len(letters) < 3:
+        return False
+    return all(not any(c.islower() for c in w) for w in letters)
+
+
+def doc_context(
+    words: Sequence[str], sents: Sequence[tuple[int, int]]
+) -> tuple[set[str], set[str]]:
+    """Casing evidence across the document.
+
+    ``lower_seen``: words that occur in lower case (so a capitalised copy is
+    probably just sentence-initial).  ``title_mid``: lower-cased forms of words
+    seen capitalised mid-sentence in a normally-cased sentence (so an ALL-CAPS
+    headline word, or a sentence-initial one, is probably a name).
+    """
+    lower_seen: set[str] = set()
+    title_mid: set[str] = set()
+    for s, e in sents:
+        caps = _all_caps(words[s:e])
+        for i in range(s, e):
+            w = words[i]
+            c = w[:1]
+            if c.islower():
+                lower_seen.add(w)
+            elif c.isupper() and i > s and not caps and not w.isupper():
+                title_mid.add(w.lower())
+    return lower_seen, title_mid
+
+
+def sentence_features(fm: FeatureMaker, words: Sequence[str],
+                      sents: Sequence[tuple[int, int]]) -> list[list[str]]:
+    """All feature strings per token (the slow, explicit form used for training)."""
+    lower_seen, title_mid = doc_context(words, sents)
+    place = fm.gaz.phrase_tags(words)
+    tokf = fm.token_feats(words, sents, place, lower_seen, title_mid)
+    out: list[list[str]] = []
+    for s, e in sents:
+        for i in range(s, e):
+            f = fm.own(words[i])
+            for k in fm.OFFSETS:
+                j = i + k
+                nb = fm.near(words[j]) if s <= j < e else ["w=_B_" if j < s else "w=_E_"]
+                f.extend(f"{k}{x}" for x in nb)
+            f.extend(tokf[i])
+            out.append(f)
+    return out
+
+
+# ---------------------------------------------------------------- inference
+class _Model:
+    """Weights in integer form, looked up lazily and cached per word type."""
+
+    def __init__(self, path: Path) -> None:
+        with gzip.open(path, "rb") as fh:
+            blob = json.loads(fh.read())
+        self.meta = blob["meta"]
+        self.tags: list[str] = blob["tags"]
+        self.n = len(self.tags)
+        names = blob["features"].split("\n")
+        self.index = dict(zip(names, range(len(names)), strict=True))
+        w = array("h")
+        w.frombytes(base64.b64decode(blob["weights"]))
+        self.w = w
+        self.trans: list[list[int]] = blob["trans"]
+        self.start: list[int] = blob["start"]
+        self.gaz = Gazetteer(blob["gaz"], blob["phrases"])
+        self.fm = FeatureMaker(self.gaz)
+        self.cache: dict[str, tuple[list[int], ...]] = {}
+        self.lock = threading.Lock()
+        n = self.n
+        # Transition columns (weights into each tag) and the pruning margin;
+        # see _decode.  Decoding is unconstrained like crfsuite's own, so the
+        # learnt weights alone keep I-X after B-X/I-X.
+        self.o = self.tags.index("O")
+        self.cols = [[self.trans[p][j] for p in range(n)] for j in range(n)]
+        tr = self.trans
+        o = self.o
+        if o != 0:
+            raise ValueError("model file: the first tag must be O")
+        worst_in = min(tr[p][o] - tr[p][t] for p in range(n) for t in range(n))
+        worst_out = min(tr[o][x] - tr[t][x] for x in range(n) for t in range(n))
+        self.margin = max(0, -(worst_in + worst_out))
+        zero = [0] * n
+        self.zero = zero
+        self.pad_left = {k: self._sum([f"{k}w=_B_"]) for k in (-2, -1)}
+        self.pad_right = {k: self._sum([f"{k}w=_E_"]) for k in (1, 2)}
+
+    def _sum(self, feats: Iterable[str]) -> list[int]:
+        """Sum of the weight rows of the known features (columns summed at once)."""
+        n = self.n
+        w = self.w
+        idx = self.index
+        rows = [w[r * n:(r + 1) * n] for r in map(idx.get, feats) if r is not None]
+        if not rows:
+            return [0] * n
+        if len(rows) == 1:
+            return list(rows[0])
+        return [sum(col) for col in zip(*rows, strict=True)]
+
+    def type_vectors(self, word: str) -> tuple[list[int], ...]:
+        """(own, as -2, as -1, as +1, as +2) score vectors for a word type."""
+        v = self.cache.get(word)
+        if v is None:
+            fm = self.fm
+            near = fm.near(word)
+            v = (
+                self._sum(fm.own(word)),
+                self._sum(["-2" + x for x in near]),
+                self._sum(["-1" + x for x in near]),
+                self._sum(["1" + x for x in near]),
+                self._sum(["2" + x for x in near]),
+            )
+            if len(self.cache) > 200_000:
+                self.cache.clear()
+            self.cache[word] = v
+        return v
+
+    def tag(self, words: list[str], sents: list[tuple[int, int]]) -> list[int]:
+        """Best tag index per token (exact Viterbi per sentence)."""
+        lower_seen, title_mid = doc_context(words, sents)
+        place = self.gaz.phrase_tags(words)
+        tokf = self.fm.token_feats(words, sents, place, lower_seen, title_mid)
+        tv = [self.type_vectors(w) for w in words]
+        out: list[int] = []
+        for s, e in sents:
+            em: list[list[int]] = []
+            for i in range(s, e):
+                a = tv[i][0]
+                b = tv[i - 2][1] if i - 2 >= s else self.pad_left[-2]
+                c = tv[i - 1][2] if i - 1 >= s else self.pad_left[-1]
+                d = tv[i + 1][3] if i + 1 < e else self.pad_right[1]
+                g = tv[i + 2][4] if i + 2 < e else self.pad_right[2]
+                t = self._sum(tokf[i])
+                em.append([a1 + b1 + c1 + d1 + g1 + t1 for a1, b1, c1, d1, g1, t1
+                           in zip(a, b, c, d, g, t, strict=True)])
+            out.extend(self._decode(em))
+        return out
+
+    def _decode(self, em: list[list[int]]) -> list[int]:
+        """Viterbi, skipping tokens whose best tag cannot depend on their neighbours.
+
+        If O beats every other tag at a token by more than twice the spread of
+        the transition weights, no path can gain by leaving O there, so the
+        sentence splits into independent pieces at that token (exact, not a
+        beam): most news tokens are such certain Os.
+        """
+        margin = self.margin
+        o = self.o
+        path: list[int] = []
+        seg_start = 0
+        n_em = len(em)
+        for i in range(n_em + 1):
+            if i < n_em:
+                row = em[i]
+                if row[0] - max(row[1:]) <= margin:  # O is tag 0
+                    continue
+            if seg_start < i:
+                path.extend(self._viterbi(em[seg_start:i], seg_start > 0, i < n_em))
+            if i < n_em:
+                path.append(o)
+            seg_start = i + 1
+        return path
+
+    def _viterbi(self, em: list[list[int]], after_o: bool, before_o: bool) -> list[int]:
+        n = self.n
+        trans = self.trans
+        cols = self.cols
+        first = self.trans[self.o] if after_o else self.start
+        score = [x + y for x, y in zip(em[0], first, strict=True)]
+        back: list[list[int]] = []
+        rng = range(n)
+        for row in em[1:]:
+            new = []
+            bp = []
+            for j in rng:
+                cand = [sc + t for sc, t in zip(score, cols[j], strict=True)]
+                best = max(cand)
+                new.append(best + row[j])
+                bp.append(cand.index(best))
+            score = new
+            back.append(bp)
+        if before_o:
+            o = self.o
+            score = [sc + trans[j][o] for j, sc in enumerate(score)]
+        j = score.index(max(score))
+        path = [j]
+        for bp in reversed(back):
+            j = bp[j]
+            path.append(j)
+        path.reverse()
+        return path
+
+
+_MODEL: _Model | None = None
+_LOAD_LOCK = threading.Lock()
+
+
+def _model() -> _Model:
+    global _MODEL
+    if _MODEL is None:
+        with _LOAD_LOCK:
+            if _MODEL is None:
+                _MODEL = _Model(MODEL_PATH)
+    return _MODEL
+
+
+def _analyse(text: str) -> tuple[list[str], list[tuple[int, int]], list[tuple[int, int, str]]]:
+    """Words, their character spans and the CRF's entities as token ranges."""
+    if not text or not text.strip():
+        return [], [], []
+    m = _model()
+    spans = tokenize(text)
+    if not spans:
+        return [], [], []
+    words = [text[s:e] for s, e in spans]
+    sents = sentence_bounds(text, spans)
+    tags = m.tag(words, sents)
+    out: list[tuple[int, int, str]] = []
+    start = -1
+    label = ""
+    names = m.tags
+    for i, t in enumerate(tags):
+        name = names[t]
+        if name[:2] == "I-" and start >= 0 and name[2:] == label:
+            continue
+        if start >= 0:
+            out.append((start, i, label))
+            start = -1
+        if name != "O":
+            start, label = i, name[2:]
+    if start >= 0:
+        out.append((start, len(tags), label))
+    return words, spans, out
+
+
+def raw_spans(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, label) from the statistical model alone, before post-processing."""
+    _words, offs, ents = _analyse(text)
+    return [(offs[a][0], offs[b - 1][1], lab) for a, b, lab in ents]
+
+
+_NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC"})
+
+
+def propagate(words: list[str], ents: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Make one document agree with itself (token ranges in, token ranges out).
+
+    Why: the tagger decides each mention from a +-2 word window, so a name it
+    recognised in a clear context ("Georgiy Y. Borisenko said") can be missed
+    or mislabelled where the context is poor (a bare "Borisenko" in a table,
+    a headline).  News names repeat, so: (1) the same words get their
+    majority label; (2) a surname or given name of a multi-word PERSON is that
+    person; (3) other unlabelled occurrences of a labelled name become
+    mentions too, unless the word also appears in lower case (a common word).
+    """
+    if not ents:
+        return ents
+    votes: dict[tuple[str, ...], dict[str, int]] = {}
+    for a, b, lab in ents:
+        if lab in _NAME_LABELS:
+            d = votes.setdefault(tuple(words[a:b]), {})
+            d[lab] = d.get(lab, 0) + 1
+    persons: dict[tuple[str, ...], tuple[str, ...] | None] = {}
+    for a, b, lab in ents:
+        if lab != "PERSON" or b - a < 2:
+            continue
+        full = tuple(words[a:b])
+        for part in (words[a], words[b - 1]):
+            if len(part) > 2 and part[:1].isupper() and not part.endswith("."):
+                key = (part,)
+                persons[key] = full if persons.get(key, full) == full else None
+    best: dict[tuple[str, ...], str] = {}
+    for key, d in votes.items():
+        best[key] = max(d, key=lambda k: (d[k], k == "PERSON"))
+    for key, full in persons.items():
+        if full is None:
+            continue
+        d = votes.get(key)
+        if d is None or d.get("PERSON", 0) or sum(d.values()) <= 2:
+            best[key] = "PERSON"
+    out = [(a, b, best.get(tuple(words[a:b]), lab) if lab in _NAME_LABELS else lab)
+           for a, b, lab in ents]
+    covered = bytearray(len(words))
+    for a, b, _ in out:
+        covered[a:b] = b"\x01" * (b - a)
+    lower = {w for w in words if w[:1].islower()}
+    firsts: dict[str, list[int]] = {}
+    for key in best:
+        firsts.setdefault(key[0], [])
+    for i, w in enumerate(words):
+        pos = firsts.get(w)
+        if pos is not None:
+            pos.append(i)
+    for key, lab in best.items():
+        k0 = key[0]
+        if not k0[:1].isupper() or (len(key) == 1 and k0.lower() in lower):
+            continue
+        n = len(key)
+        for i in firsts[k0]:
+            if tuple(words[i:i + n]) == key and not any(covered[i:i + n]):
+                out.append((i, i + n, lab))
+                covered[i:i + n] = b"\x01" * n
+    out.sort()
+    return out
+
+
+def _postprocess() -> tuple[object, object]:
+    """The shared tidy-up and DATE rules of the rule engine, when present."""
+    try:
+        from newsreader.entities.aliases import resolve_spans
+        from newsreader.entities.dates import find_dates
+    except ImportError:  # pragma: no cover - the rule engine is part of the package
+        return None, None
+    return resolve_spans, find_dates
+
+
+class ModelExtractor:
+    """The statistical engine as an ``Extractor``: PERSON/ORG/GPE/LOC/NORP from
+    the CRF, made consistent across the text, plus DATE from the shared date
+    rules, tidied by the shared alias step (possessives, "the", surnames)."""
+
+    name = "model"
+
+    def __init__(self) -> None:
+        self.version = str(_model().meta.get("version", "0"))
+        self._resolve, self._dates = _postprocess()
+
+    def extract(self, text: str, *, published: datetime | None = None) -> list[Span]:
+        """Entity spans with exact offsets into ``text``, sorted by start."""
+        words, offs, ents = _analyse(text)
+        spans: list[Span] = []
+        for a, b, lab in propagate(words, ents):
+            s, e = offs[a][0], offs[b - 1][1]
+            spans.append(Span(s, e, lab, text[s:e]))
+        if self._dates is not None:
+            spans.extend(self._dates(text, published))  # type: ignore[operator]
+        if self._resolve is not None:
+            spans = self._resolve(spans, text)  # type: ignore[operator]
+        else:
+            spans.sort(key=lambda sp: sp.start)
+        return spans
+
+
+_EXTRACTOR: ModelExtractor | None = None
+
+
+def get_extractor() -> ModelExtractor:
+    """A shared instance (the model is loaded once per process)."""
+    global _EXTRACTOR
+    if _EXTRACTOR is None:
+        _EXTRACTOR = ModelExtractor()
+    return _EXTRACTOR
+
+
+def score_extract(text: str) -> list[tuple[int, int, str]]:
+    """Entry point for ``shared/eval/ner/score.py --extractor`` (names only)."""
+    return [(sp.start, sp.end, sp.label) for sp in get_extractor().extract(text)
+            if sp.label in _NAME_LABELS]
+
+
+def score_extract_raw(text: str) -> list[tuple[int, int, str]]:
+    """The CRF alone, without consistency or shared post-processing (for comparison)."""
+    return [x for x in raw_spans(text) if x[2] in _NAME_LABELS]
