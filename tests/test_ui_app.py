@@ -7,11 +7,12 @@ sleeps) and asserts on state rather than pixels.
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.worker import WorkerState
+from textual.worker import WorkerFailed, WorkerState
 
 from newsreader.store import Store
 from newsreader.ui.app import NewsReaderApp
@@ -39,7 +40,8 @@ async def settle(app: NewsReaderApp, pilot: Pilot) -> None:
     not enough; loop until a pass finds nothing running.
     """
     for _ in range(20):
-        await app.workers.wait_for_complete()
+        with contextlib.suppress(WorkerFailed):  # failures are asserted on, not raised
+            await app.workers.wait_for_complete()
         await pilot.pause()
         if not any(w.state in (WorkerState.PENDING, WorkerState.RUNNING) for w in app.workers):
             await pilot.pause()
@@ -453,3 +455,63 @@ async def test_narrow_terminal_hides_the_sidebar_and_stays_usable(db_path, wire,
         assert app.focused is reader
         await pilot.press("tab")
         assert app.focused is articles  # the hidden sidebar is skipped
+
+
+async def test_no_articles_at_all_explains_how_to_add_some(db_path, tmp_path, fake_extractor):
+    app = make_app(db_path, [str(tmp_path / "missing.xml")], fake_extractor)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        articles, reader, _ = panes(app)
+        assert articles.row_count == 0
+        assert not articles.loading
+        assert "newsreader https://" in body_text(reader)
+        await pilot.press("j", "b", "o", "G")  # nothing to act on: no errors
+        await pilot.press("B")
+        await settle(app, pilot)
+        assert "No bookmarks yet" in body_text(reader)
+        assert app.is_running
+
+
+async def test_clicking_an_entity_emphasises_it(db_path, wire, fake_extractor):
+    app = make_app(db_path, [wire], fake_extractor)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        _, reader, _ = panes(app)
+        # Row 0 is the People heading, row 1 its first entity.
+        await pilot.click("#entities", offset=(5, 2))
+        await pilot.pause()
+        assert reader.active_entity == ("PERSON", "Angela Merkel")
+        assert ".entity--person-active" in body_styles(reader)
+        # Clicking it again turns the emphasis off.
+        await pilot.click("#entities", offset=(5, 2))
+        await pilot.pause()
+        assert reader.active_entity is None
+
+
+async def test_moving_to_another_article_resets_the_sidebar(db_path, wire, fake_extractor):
+    app = make_app(db_path, [wire], fake_extractor)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        _, reader, sidebar = panes(app)
+        await pilot.press("j")
+        await settle(app, pilot)
+        assert set(sidebar.group_counts()) == {"Organisations", "Places", "Dates"}
+        names = {e.name for e in reader.entities}
+        assert {"Deutsche Bahn", "Berlin", "Munich", "Germany"} <= names
+        assert "Angela Merkel" not in names
+
+
+async def test_a_crashing_worker_becomes_a_notice_not_a_traceback(db_path, wire, fake_extractor,
+                                                                   monkeypatch):
+    def explode(specs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr("newsreader.sources.load_sources", explode)
+    app = make_app(db_path, [wire], fake_extractor)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        errors = [n.message for n in app._notifications if n.severity == "error"]
+        assert len(errors) == 1 and "RuntimeError: disk on fire" in errors[0]
+        _, reader, _ = panes(app)
+        assert "disk on fire" in body_text(reader)
+        assert app.is_running

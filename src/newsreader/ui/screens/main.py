@@ -250,9 +250,12 @@ class MainScreen(Screen[None]):
         reason = f"{type(error).__name__}: {error}" if error is not None else "failed"
         self.notify(f"{what}: {reason}", severity="error", markup=False, timeout=8)
         if event.worker.group == "sources":
+            self._sources_done = True
             self.articles.loading = False
             self._loading_message = ""
             self._update_status()
+            if self.articles.row_count == 0:
+                self.reader.show_message(f"Could not load articles.\n\n{reason}")
 
     # ------------------------------------------------------------------ worker results
     def on_headers_loaded(self, message: HeadersLoaded) -> None:
