@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newsreader.content import html_to_text
 
@@ -119,3 +122,27 @@ def test_hostile_nested_divs_feed_from_corpus() -> None:
     assert not result.errors
     texts = [a.text for a in result.articles]
     assert "deep" in texts and "never closed" in texts
+
+
+_html_bits = st.lists(
+    st.one_of(
+        st.sampled_from(["<p>", "</p>", "<div>", "</div>", "<ul>", "<li>", "</ul>", "<ol>",
+                         "<pre>", "</pre>", "<br>", "<a href='https://x.org/a'>", "</a>",
+                         "<a href='javascript:x'>", "<script>", "</script>", "<img alt='i'>",
+                         "<table><tr><td>", "&amp;", "&#x1b;[2J", "\x1b]8;;f\x07", "<!--",
+                         "\u202e", "\r\n", "  ", "[bold]", "<", ">", "&"]),
+        st.text(max_size=20),
+    ),
+    max_size=40,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_html_bits)
+def test_property_any_markup_gives_clean_text(bits: list[str]) -> None:
+    text = html_to_text("".join(bits))
+    assert not re.search(
+        "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]", text
+    )
+    assert "\n\n\n" not in text and "\r" not in text
+    assert text == text.strip("\n")

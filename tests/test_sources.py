@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -558,3 +559,27 @@ def test_importing_sources_is_cheap() -> None:
             "'lxml', 'textual') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_unlistable_subfolder_is_an_error_not_fatal(monkeypatch: pytest.MonkeyPatch) -> None:
+    # chmod cannot lock out root (tests may run as root), so make listing fail instead.
+    real_scandir = os.scandir
+
+    def scandir(path: str = ".") -> object:
+        if str(path).endswith("sub"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    result = load_source(str(FIX / "folder"))
+    assert len(result.articles) == 2
+    assert (str(FIX / "folder" / "sub"), "permission denied") in [
+        (e.source, e.reason) for e in result.errors
+    ]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_named_pipe_is_refused_not_read(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.xml"
+    os.mkfifo(fifo)  # reading it would block forever
+    assert error_reason(load_source(str(fifo))) == "not a regular file"

@@ -108,7 +108,8 @@ def _load_folder(root: Path) -> LoadResult:
 
     result = LoadResult()
     found = False
-    for path in folder_files(root):
+    unreadable: list[tuple[str, str]] = []
+    for path in folder_files(root, unreadable):
         found = True
         try:
             result.extend(_result(str(path), _parse_file(path)))
@@ -118,9 +119,10 @@ def _load_folder(root: Path) -> LoadResult:
             result.errors.append(SourceError(str(path), "input nested too deeply"))
         except Exception as exc:
             result.errors.append(SourceError(str(path), f"unexpected error ({type(exc).__name__})"))
-    if not found and not os.access(root, os.R_OK | os.X_OK):
+    result.errors.extend(SourceError(path, reason) for path, reason in unreadable)
+    if not found and not unreadable and not os.access(root, os.R_OK | os.X_OK):
         result.errors.append(SourceError(str(root), "permission denied"))
-    elif not found:
+    elif not found and not unreadable:
         result.warnings.append(SourceError(str(root), "folder has no article or feed files"))
     return result
 

@@ -237,7 +237,7 @@ def _records(objects: Iterable[Any], source: str, fallback: str, base_url: str |
             result.articles.append(article)
     if not result.articles:
         detail = f"; {bad} unreadable records" if bad else ""
-        raise LoadFailure(f"no articles in JSON (records need a title or text field{detail})")
+        raise LoadFailure(f"no articles in JSON (records need a text or a title and link{detail})")
     if bad:
         result.warnings.append(f"skipped {bad} bad records or lines")
     result.articles = dedupe_ids(result.articles)
@@ -259,14 +259,14 @@ def _record(obj: dict[str, Any], source: str, fallback: str,
         raw_text = raw_text.rstrip()[: -len(_TRUNCATED.search(tail).group(0).rstrip())]
         summary_only = True
     text = html_to_text(raw_text, base_url) if _HTML_TAG.search(raw_text) else clean_text(raw_text)
-    if not title and not text:
-        return None
+    link = entry_link(_first_str(fields, _LINK_KEYS) or None, base_url)
+    if not text and not (title and link):
+        return None  # a bare title is metadata (an .expected.json), not an article
     if title and text.startswith(title):
         # Scraped text often repeats the headline as its first block (VG does).
         first, _, rest = text.partition("\n\n")
         if clean_line(first) == title and rest:
             text = rest
-    link = entry_link(_first_str(fields, _LINK_KEYS) or None, base_url)
     date_value = _first(fields, _DATE_KEYS)
     name = _name(_first(fields, _NAME_KEYS)) or fallback
     ident = next((fields[k] for k in _ID_KEYS if fields.get(k) not in (None, "")), None)

@@ -29,6 +29,11 @@ def file_suffix(path: Path) -> str:
 
 def parse_file(path: Path) -> Parsed:
     """Read one file of any supported kind; raise :class:`LoadFailure` if unreadable."""
+    if not path.exists():
+        raise LoadFailure("no such file")
+    if not path.is_file():
+        # A FIFO or device would block or never end (/dev/zero, a named pipe).
+        raise LoadFailure("not a regular file")
     data = read_file(path)
     if is_gzip(data):
         data = gunzip(data)
@@ -79,15 +84,24 @@ def parse_local_bytes(data: bytes, path: Path, suffix: str, kind: Kind) -> Parse
     return Parsed([parse_text_article(data, path)])
 
 
-def folder_files(root: Path) -> Iterator[Path]:
+def folder_files(root: Path, unreadable: list[tuple[str, str]] | None = None) -> Iterator[Path]:
     """Files under ``root`` to load, recursively, in sorted order.
 
     Hidden files and folders are skipped, and so are a folder's README,
     LICENSE, COPYING and SOURCES files (attribution, not articles), and files
     whose extension says they are something else entirely (images, code).
     Symlinked folders are not followed, so a link loop cannot trap the scan.
+    Sub-folders that cannot be listed are appended to ``unreadable`` as
+    ``(path, reason)``.
     """
-    for folder, dirs, files in os.walk(root, onerror=None, followlinks=False):
+
+    def report(exc: OSError) -> None:
+        if unreadable is not None:
+            reason = "permission denied" if isinstance(exc, PermissionError) else (
+                f"cannot read folder ({exc.strerror or type(exc).__name__})")
+            unreadable.append((str(exc.filename or root), reason))
+
+    for folder, dirs, files in os.walk(root, onerror=report, followlinks=False):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
             if name.startswith(".") or name.lower().startswith(_SKIPPED_PREFIXES):
