@@ -152,7 +152,7 @@ def _parse_feed_body(data: bytes, source: str, base_url: str, content_type: str 
     if kind is Kind.HTML:
         raise LoadFailure("not a feed (an HTML page)")
     if kind is Kind.OPML:
-        raise LoadFailure("not a feed (an OPML subscription list, not a feed)")
+        raise LoadFailure("not a feed (an OPML subscription list)")
     if kind is Kind.JSON:
         from newsreader.sources.jsondata import parse_json
 

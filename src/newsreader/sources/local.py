@@ -53,7 +53,7 @@ def parse_local_bytes(data: bytes, path: Path, suffix: str, kind: Kind) -> Parse
     if kind is Kind.BINARY:
         raise LoadFailure(f"not a feed ({binary_kind(data)}, not text)")
     if kind is Kind.OPML:
-        raise LoadFailure("not a feed (an OPML subscription list, not a feed)")
+        raise LoadFailure("not a feed (an OPML subscription list)")
     if kind is Kind.FEED:
         from newsreader.sources.feeds import parse_feed
 
