@@ -210,7 +210,7 @@ async def refresh_async(
     workers = min(count, concurrency + 2 * (os.cpu_count() or 2))
     for _ in range(workers):
         pending.put_nowait(None)
-    results: asyncio.Queue[FeedResult | BaseException] = asyncio.Queue(maxsize=workers)
+    results: asyncio.Queue[FeedResult] = asyncio.Queue(maxsize=workers)
     fetch_slots = asyncio.Semaphore(concurrency)
     client = make_client(concurrency=concurrency, timeout=timeout, user_agent=user_agent)
 
@@ -232,10 +232,7 @@ async def refresh_async(
     tasks = [asyncio.create_task(work()) for _ in range(workers)]
     try:
         for _ in range(count):
-            item = await results.get()
-            if isinstance(item, BaseException):
-                raise item
-            yield item
+            yield await results.get()
     finally:
         for task in tasks:
             task.cancel()
