@@ -113,6 +113,8 @@ def cmd_parse(args: argparse.Namespace, out: TextIO) -> int:
             else:
                 date = article.published.strftime("%Y-%m-%d") if article.published else "-"
                 out.write(f"{date:10}  {article.source_name}  {article.title}\n")
+        for warning in result.warnings:
+            _warn(f"{warning.source}: warning: {warning.reason}")
         for error in result.errors:
             failures += 1
             _warn(f"{error.source}: {error.reason}")
