@@ -11,11 +11,13 @@ import contextlib
 from pathlib import Path
 
 import pytest
+from textual.color import Color
 from textual.pilot import Pilot
 from textual.worker import WorkerFailed, WorkerState
 
 from newsreader.store import Store
 from newsreader.ui.app import NewsReaderApp
+from newsreader.ui.colors import ENTITY_CLASSES, component_style, theme_variables
 from newsreader.ui.screens.help import HelpScreen
 from newsreader.ui.screens.main import MainScreen
 from newsreader.ui.widgets.article_list import ArticleList
@@ -60,8 +62,17 @@ def body_text(reader: Reader) -> str:
 
 
 def body_styles(reader: Reader) -> list[str]:
+    """The entity class of every highlighted span, recovered from its resolved style."""
+    by_style = {component_style(reader, name): name for name in sorted(ENTITY_CLASSES)}
     content = reader.query_one("#reader-body").render()
-    return [str(span.style) for span in content.spans]
+    return ["." + by_style.get(span.style, "?") for span in content.spans]
+
+
+def mention_styles(reader: Reader) -> dict[str, str]:
+    """Mention text -> entity class, for the article on screen."""
+    content = reader.query_one("#reader-body").render()
+    return dict(zip((content.plain[s.start:s.end] for s in content.spans),
+                    body_styles(reader), strict=True))
 
 
 @pytest.fixture
@@ -310,14 +321,29 @@ async def test_reader_highlights_entities_of_a_known_article(db_path, wire, fake
         await settle(app, pilot)
         _, reader, _ = panes(app)
         content = reader.query_one("#reader-body").render()
-        by_text = {content.plain[s.start:s.end]: str(s.style) for s in content.spans}
+        by_text = mention_styles(reader)
         assert by_text["Angela Merkel"] == ".entity--person"
         assert by_text["Siemens"] == ".entity--org"
         assert by_text["Berlin"] == ".entity--place"
         assert by_text["German"] == ".entity--group"
         assert by_text["Monday"] == ".entity--date"
-        # The styles resolve to colours: the mention is drawn differently from plain text.
-        assert reader.get_visual_style("entity--person").foreground is not None
+        assert {s.start for s in content.spans} >= {0}  # the lede mention is highlighted
+        colours = {component_style(reader, name[1:]).foreground for name in set(by_text.values())}
+        assert len(colours) == 5  # one colour per kind
+
+
+async def test_highlights_follow_a_theme_change(db_path, wire, fake_extractor):
+    app = make_app(db_path, [wire], fake_extractor)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        _, reader, _ = panes(app)
+        assert app.current_theme.dark
+        dark = reader.query_one("#reader-body").render().spans[0].style
+        app.theme = "textual-light"
+        await pilot.pause()
+        light = reader.query_one("#reader-body").render().spans[0].style
+        assert light != dark
+        assert light.foreground == Color.parse(theme_variables(dark=False)["entity-person"])
 
 
 async def test_sidebar_shows_sections_with_counts(db_path, wire, fake_extractor):
@@ -515,3 +541,20 @@ async def test_a_crashing_worker_becomes_a_notice_not_a_traceback(db_path, wire,
         _, reader, _ = panes(app)
         assert "disk on fire" in body_text(reader)
         assert app.is_running
+
+
+async def test_sidebar_colours_follow_a_theme_change(db_path, wire, fake_extractor):
+    app = make_app(db_path, [wire], fake_extractor)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        _, _, sidebar = panes(app)
+
+        def heading_colour():
+            prompt = sidebar.get_option_at_index(0).prompt
+            return prompt.spans[0].style.foreground
+
+        assert heading_colour() == Color.parse(theme_variables(dark=True)["entity-person"])
+        app.theme = "textual-light"
+        await pilot.pause()
+        await pilot.pause()
+        assert heading_colour() == Color.parse(theme_variables(dark=False)["entity-person"])

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from rich.cells import cell_len
 from textual.app import App, ComposeResult
 
+import newsreader.ui
 from newsreader.store import ArticleHeader
+from newsreader.ui.colors import theme_variables
 from newsreader.ui.widgets.article_list import ArticleList
 
 BASE = datetime(2024, 3, 1, 12, 0, tzinfo=UTC)
@@ -27,7 +30,10 @@ def headers(n: int, start: int = 0) -> list[ArticleHeader]:
 class ListApp(App[None]):
     """Just the list, styled by the product stylesheet."""
 
-    CSS_PATH = "../src/newsreader/ui/newsreader.tcss"
+    CSS_PATH = Path(newsreader.ui.__file__).parent / "newsreader.tcss"
+
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        return theme_variables(self.current_theme.dark)
 
     def __init__(self, rows: list[ArticleHeader]) -> None:
         super().__init__()

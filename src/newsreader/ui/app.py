@@ -15,6 +15,7 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 
 from newsreader.paths import default_sources
+from newsreader.ui.colors import theme_variables
 from newsreader.ui.messages import EntitiesUnavailable
 from newsreader.ui.screens.help import HelpScreen, binding_rows
 from newsreader.ui.screens.main import MainScreen
@@ -30,7 +31,8 @@ __all__ = ["NewsReaderApp", "default_sources", "run_app"]
 class NewsReaderApp(App[None]):
     """A terminal news reader with entity highlighting."""
 
-    CSS_PATH = "newsreader.tcss"
+    # Absolute, so subclasses defined elsewhere (tests, tools) find it too.
+    CSS_PATH = Path(__file__).parent / "newsreader.tcss"
     TITLE = "newsreader"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="quit", tooltip="Quit newsreader"),
@@ -128,6 +130,10 @@ class NewsReaderApp(App[None]):
             return list(store.entities(key, engine) or [])
 
     # ------------------------------------------------------------------ lifecycle
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        """Entity colours for the current theme (re-read on every theme change)."""
+        return theme_variables(self.current_theme.dark)
+
     def get_default_screen(self) -> MainScreen:
         return MainScreen()
 

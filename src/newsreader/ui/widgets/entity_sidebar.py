@@ -12,11 +12,12 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual.binding import Binding, BindingType
 from textual.content import Content
+from textual.style import Style
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from newsreader.entities import GROUPS
-from newsreader.ui.colors import ENTITY_CLASSES, entity_class
+from newsreader.ui.colors import ENTITY_CLASSES, component_style, entity_class
 from newsreader.ui.text import safe_line
 
 if TYPE_CHECKING:
@@ -106,6 +107,16 @@ class EntitySidebar(OptionList):
     def on_resize(self) -> None:
         self._rebuild(keep_highlight=True)
 
+    def notify_style_update(self) -> None:
+        # Prompts carry resolved colours: rebuild them on a theme change.
+        super().notify_style_update()
+        if self.is_mounted and self._state == "ready":
+            # After the refresh: component styles are recomputed after this hook.
+            self.call_after_refresh(self._rebuild, keep_highlight=True)
+
+    def _style(self, name: str, *, foreground_only: bool = True) -> Style:
+        return component_style(self, name, foreground_only=foreground_only)
+
     def _rebuild(self, keep_highlight: bool = False) -> None:
         highlighted = self.highlighted if keep_highlight else None
         width = max(12, self.scrollable_content_region.width - 2)
@@ -115,28 +126,29 @@ class EntitySidebar(OptionList):
         elif self._state == "ready" and not self._entities:
             options.append(Option(Content("No entities found."), disabled=True))
         elif self._state == "ready":
+            count_style = self._style("entity-sidebar--count")
             for heading, labels in GROUPS.items():
                 members = salience_order([e for e in self._entities if e.label in labels])
                 if not members:
                     continue
                 if options:
                     options.append(Option(Content(""), disabled=True))
-                style = "." + entity_class(labels[0])
+                heading_style = self._style(entity_class(labels[0])) + Style(bold=True)
                 options.append(
                     Option(
                         Content.assemble(
-                            (heading, style), (f"  {len(members)}", ".entity-sidebar--count")
+                            (heading, heading_style), (f"  {len(members)}", count_style)
                         ),
                         disabled=True,
                     )
                 )
                 for entity in members:
-                    options.append(self._entity_option(entity, width))
+                    options.append(self._entity_option(entity, width, count_style))
         self.set_options(options)
         if highlighted is not None and highlighted < self.option_count:
             self.highlighted = highlighted
 
-    def _entity_option(self, entity: StoredEntity, width: int) -> EntityOption:
+    def _entity_option(self, entity: StoredEntity, width: int, count_style: Style) -> EntityOption:
         key = (entity.label, entity.name)
         active = key == self._active
         count = str(entity.count)
@@ -144,11 +156,11 @@ class EntitySidebar(OptionList):
             max(1, width - len(count) - 2), ellipsis=True
         )
         gap = max(1, width - name.cell_length - len(count) - 1)
-        marker_style = "." + entity_class(entity.label, active=True)
-        prompt = Content.assemble(
-            ("▌" if active else " ", marker_style if active else ""),
-            name.stylize("." + entity_class(entity.label, active=active)) if active else name,
-            " " * gap,
-            (count, ".entity-sidebar--count"),
-        )
+        if active:
+            strong = self._style(entity_class(entity.label, active=True), foreground_only=False)
+            marker = Content.styled("▌", self._style(entity_class(entity.label)))
+            name = name.stylize(strong)
+        else:
+            marker = Content(" ")
+        prompt = Content.assemble(marker, name, " " * gap, (count, count_style))
         return EntityOption(prompt, key)

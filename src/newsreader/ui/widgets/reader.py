@@ -16,9 +16,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content, Span
+from textual.style import Style
 from textual.widgets import Static
 
-from newsreader.ui.colors import ENTITY_CLASSES, entity_class
+from newsreader.ui.colors import ENTITY_CLASSES, component_style, entity_class
 from newsreader.ui.text import safe_line, safe_text
 
 if TYPE_CHECKING:
@@ -168,12 +169,23 @@ class Reader(VerticalScroll, can_focus=True, inherit_bindings=False):
             pieces.append(part)
         return Content.assemble(*pieces)
 
+    def notify_style_update(self) -> None:
+        # Highlight styles are resolved to concrete colours: redo them on a theme change.
+        super().notify_style_update()
+        if self.is_mounted and self._entities:
+            # After the refresh: component styles are recomputed after this hook.
+            self.call_after_refresh(self._render_body)
+
     def _render_body(self) -> None:
         length = len(self._text)
         spans: list[Span] = []
+        styles: dict[str, Style] = {}
         for stored in self._entities:
             active = (stored.label, stored.name) == self._active
-            style = "." + entity_class(stored.label, active=active)
+            name = entity_class(stored.label, active=active)
+            style = styles.get(name)
+            if style is None:
+                style = styles[name] = component_style(self, name)
             spans.extend(
                 Span(start, end, style)
                 for start, end in stored.spans
