@@ -558,3 +558,35 @@ async def test_sidebar_colours_follow_a_theme_change(db_path, wire, fake_extract
         await pilot.pause()
         await pilot.pause()
         assert heading_colour() == Color.parse(theme_variables(dark=False)["entity-person"])
+
+
+async def test_source_warnings_are_one_quiet_notice(db_path, wire, fake_extractor, monkeypatch):
+    import newsreader.sources as sources
+    from newsreader.models import SourceError
+
+    real = sources.load_sources
+
+    def with_warnings(specs):
+        result = real(specs)
+        result.warnings.extend(SourceError(wire, f"skipped line {n}") for n in (3, 9))
+        return result
+
+    monkeypatch.setattr(sources, "load_sources", with_warnings)
+    app = make_app(db_path, [wire], fake_extractor)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        notes = [n for n in app._notifications if "minor problems" in n.message]
+        assert len(notes) == 1
+        assert notes[0].severity == "information"
+        assert "skipped line 3" in notes[0].message
+
+
+async def test_command_palette_offers_the_app_verbs(db_path, wire, fake_extractor):
+    app = make_app(db_path, [wire], fake_extractor)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        commands = {c.title: c for c in app.get_system_commands(app.screen)}
+        assert {"Bookmark", "Bookmarks only", "Open in browser", "Help"} <= set(commands)
+        commands["Bookmark"].callback()
+        articles, _, _ = panes(app)
+        assert articles.current.bookmarked

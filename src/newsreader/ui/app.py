@@ -8,10 +8,11 @@ the first frame costs little more than importing Textual.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 
 from newsreader.paths import default_sources
@@ -21,6 +22,8 @@ from newsreader.ui.screens.help import HelpScreen, binding_rows
 from newsreader.ui.screens.main import MainScreen
 
 if TYPE_CHECKING:
+    from textual.screen import Screen
+
     from newsreader.entities import Extractor
     from newsreader.models import Article
     from newsreader.store import Store, StoredEntity
@@ -142,6 +145,18 @@ class NewsReaderApp(App[None]):
             if self._store is not None:
                 self._store.close()
                 self._store = None
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The command palette offers the app's verbs next to Textual's own."""
+        yield from super().get_system_commands(screen)
+        if isinstance(screen, MainScreen):
+            yield SystemCommand("Bookmark", "Bookmark or un-bookmark this article",
+                                screen.action_toggle_bookmark)
+            yield SystemCommand("Bookmarks only", "Show only bookmarked articles, or all",
+                                screen.action_toggle_bookmarks_view)
+            yield SystemCommand("Open in browser", "Open the article's web page",
+                                screen.action_open_link)
+        yield SystemCommand("Help", "Show every key", self.action_help)
 
     # ------------------------------------------------------------------ actions
     def action_help(self) -> None:

@@ -42,6 +42,7 @@ class SourcesLoaded(Message):
     keys: list[int]
     errors: list[SourceError] = field(default_factory=list)
     article_count: int = 0
+    warnings: list[SourceError] = field(default_factory=list)
 
 
 @dataclass

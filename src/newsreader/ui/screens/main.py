@@ -182,7 +182,10 @@ class MainScreen(Screen[None]):
         only = self.bookmarked_only
         headers = store.headers(bookmarked_only=only)
         self.post_message(
-            SourcesLoaded(headers, only, keys, list(result.errors), len(result.articles))
+            SourcesLoaded(
+                headers, only, keys, list(result.errors), len(result.articles),
+                list(getattr(result, "warnings", [])),
+            )
         )
 
     @work(thread=True, exclusive=True, group="headers", exit_on_error=False,
@@ -276,6 +279,18 @@ class MainScreen(Screen[None]):
         for error in message.errors:
             self.notify(
                 f"{error.source}: {error.reason}", severity="warning", markup=False, timeout=8
+            )
+        # Problems that did not stop a source (skipped lines, recovered XML):
+        # worth knowing, not worth a toast each.
+        if len(message.warnings) == 1:
+            warning = message.warnings[0]
+            self.notify(f"{warning.source}: {warning.reason}", markup=False, timeout=6)
+        elif message.warnings:
+            first = message.warnings[0]
+            self.notify(
+                f"{len(message.warnings)} minor problems while reading; first: "
+                f"{first.source}: {first.reason}",
+                markup=False, timeout=6,
             )
         if message.bookmarked_only == self.bookmarked_only:
             self._apply_headers(message.headers)
