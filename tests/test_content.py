@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsreader.content import html_to_text
+from newsreader.content import LinkRefs, html_to_text, html_to_text_and_links
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 
@@ -41,8 +41,8 @@ def test_links_show_safe_targets_only() -> None:
             '<a href="mailto:desk@example.org">mail us</a>, '
             '<a href="https://example.org/b">https://example.org/b</a>.</p>')
     assert html_to_text(html) == (
-        "a link [https://example.org/a], js, tab js, data, file, "
-        "mail us [mailto:desk@example.org], https://example.org/b."
+        "a link [1], js, tab js, data, file, mail us [2], https://example.org/b.\n\n"
+        "Links:\n[1] https://example.org/a\n[2] mailto:desk@example.org"
     )
 
 
@@ -50,7 +50,64 @@ def test_relative_links_resolved_against_base_or_hidden() -> None:
     html = '<p>See <a href="/more">more</a>.</p>'
     assert html_to_text(html) == "See more."
     assert html_to_text(html, "https://news.example.org/feed/") == (
-        "See more [https://news.example.org/more]."
+        "See more [1].\n\nLinks:\n[1] https://news.example.org/more"
+    )
+
+
+def test_link_numbers_in_first_seen_order_with_reuse() -> None:
+    html = ('<p><a href="https://example.org/b">Bee</a> then <a href="https://example.org/a">Ay</a>'
+            '</p><p>Bee again: <a href="https://example.org/b">here</a>, '
+            '<a href="mailto:desk@example.org">desk</a>.</p>')
+    text, links = html_to_text_and_links(html)
+    assert text == (
+        "Bee [1] then Ay [2]\n\nBee again: here [1], desk [3].\n\n"
+        "Links:\n[1] https://example.org/b\n[2] https://example.org/a\n[3] mailto:desk@example.org"
+    )
+    assert links == ["https://example.org/b", "https://example.org/a", "mailto:desk@example.org"]
+    assert html_to_text(html) == text
+
+
+def test_unsafe_relative_and_overlong_targets_get_no_number() -> None:
+    long = "https://example.org/" + "x" * 400
+    html = ('<p><a href="javascript:alert(1)">js</a> <a href="ftp://example.org/f">ftp</a> '
+            f'<a href="/rel">rel</a> <a href="{long}">long</a> '
+            '<a href="https://example.org/ok">ok</a></p>')
+    assert html_to_text_and_links(html) == (
+        "js ftp rel long ok [1]\n\nLinks:\n[1] https://example.org/ok",
+        ["https://example.org/ok"],
+    )
+    assert html_to_text_and_links("<p>no <b>links</b></p>") == ("no links", [])
+    assert html_to_text_and_links("plain") == ("plain", [])
+    assert html_to_text_and_links("") == ("", [])
+
+
+def test_bare_url_needs_no_number() -> None:
+    html = ('<p><a href="https://example.org/x">https://example.org/x</a> and '
+            '<a href="https://example.org/y/">https://example.org/y</a> and '
+            '<a href="mailto:desk@example.org">desk@example.org</a></p>')
+    assert html_to_text_and_links(html) == (
+        "https://example.org/x and https://example.org/y and desk@example.org", []
+    )
+
+
+def test_image_inside_link_keeps_alt_and_number() -> None:
+    html = '<p><a href="https://example.org/photo"><img src="p.jpg" alt="The quay"></a></p>'
+    assert html_to_text(html) == "[image: The quay] [1]\n\nLinks:\n[1] https://example.org/photo"
+
+
+def test_link_refs_off_for_one_line_html() -> None:
+    html = 'Read <a href="https://example.org/a">this</a> now'
+    assert html_to_text_and_links(html, link_refs=False) == ("Read this now", [])
+
+
+def test_link_refs_helper() -> None:
+    refs = LinkRefs()
+    assert refs.block() == "" and refs.append_to("body") == "body"
+    assert [refs.number(u) for u in ("https://a.example", "https://b.example",
+                                     "https://a.example")] == [1, 2, 1]
+    assert len(refs) == 2 and refs.urls == ["https://a.example", "https://b.example"]
+    assert refs.append_to("body") == (
+        "body\n\nLinks:\n[1] https://a.example\n[2] https://b.example"
     )
 
 
@@ -100,8 +157,9 @@ def test_large_item_converts() -> None:
     )
     assert len(html) > 100_000
     text = html_to_text(html)
-    assert text.count("\n\n") == 1_199
-    assert "Paragraph 1199 with a link [https://example.org/1199] and bold." in text
+    assert text.count("\n\n") == 1_200  # 1,200 paragraphs, then the Links block
+    assert "Paragraph 1199 with a link [1200] and bold." in text
+    assert text.endswith("\n[1200] https://example.org/1199")
 
 
 def test_scope_and_page_mode() -> None:

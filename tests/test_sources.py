@@ -18,6 +18,7 @@ from newsreader.models import Article, LoadResult
 from newsreader.sources import load_source, load_sources, parse_feed_bytes
 from newsreader.sources.common import MAX_BYTES, LoadFailure
 from newsreader.sources.feeds import prepare_xml
+from newsreader.sources.mdfile import markdown_to_text_and_links
 
 FIX = Path(__file__).resolve().parent / "fixtures" / "sources"
 DANGEROUS = re.compile(
@@ -71,9 +72,10 @@ def test_rss2_items() -> None:
     assert not first.summary_only
     assert first.text == (
         "New times\n\nThe harbour authority said on Friday that the new timetable "
-        "[https://harbour.example.org/timetable] starts on Monday.\n\n"
+        "[1] starts on Monday.\n\n"
         "- First ferry 06:10\n- Last ferry 23:40\n\nTickets stay the same price.\n\n"
-        "[image: The morning ferry]"
+        "[image: The morning ferry]\n\n"
+        "Links:\n[1] https://harbour.example.org/timetable"
     )
     assert second.summary_only
     assert second.id == "https://gazette.example.org/news/library-hours"
@@ -128,7 +130,7 @@ def test_json_feed_1_1() -> None:
     assert html_item.published == datetime(2025, 2, 1, 9, 0, tzinfo=UTC)
     assert html_item.text == (
         "Prune apple trees while they are dormant.\n\n"
-        "Read the guide [https://orchard.example.com/guide]."
+        "Read the guide [1].\n\nLinks:\n[1] https://orchard.example.com/guide"
     )
     assert text_item.id == "2"
     assert text_item.author == "Ines Carvalho"  # the feed's author
@@ -148,14 +150,15 @@ def test_json_feed_1_0() -> None:
 def test_relative_links_local_and_fetched() -> None:
     local = only_article(load("relative-links.xml"))
     assert local.link == "/stories/relative-item"  # kept relative: nothing to resolve against
-    assert local.text == "See more and elsewhere [https://other.example.org/x]."
+    assert local.text == "See more and elsewhere [1].\n\nLinks:\n[1] https://other.example.org/x"
     data = (FIX / "relative-links.xml").read_bytes()
     fetched = parse_feed_bytes(data, "https://rel.example.org/feed.xml")
     article = fetched.articles[0]
     assert article.link == "https://rel.example.org/stories/relative-item"
     assert article.source == "https://rel.example.org/feed.xml"
     assert article.text == (
-        "See more [https://rel.example.org/more] and elsewhere [https://other.example.org/x]."
+        "See more [1] and elsewhere [2].\n\n"
+        "Links:\n[1] https://rel.example.org/more\n[2] https://other.example.org/x"
     )
 
 
@@ -426,9 +429,23 @@ def test_markdown_article() -> None:
         "Some intro text before the heading.\n\n"
         "Plant peas and broad beans as soon as the soil can be worked.\n\n"
         "What you need\n\n- A spade\n"
-        "- Seeds from the seed library [https://seeds.example.org/library]\n- Patience\n\n"
-        "1. Dig\n2. Sow\n\ncode stays as is"
+        "- Seeds from the seed library [1]\n- Patience\n\n"
+        "1. Dig\n2. Sow\n\ncode stays as is\n\n"
+        "Links:\n[1] https://seeds.example.org/library"
     )
+
+
+def test_markdown_links_numbered() -> None:
+    md = ("See [the map](https://example.org/map) and [the list](https://example.org/list).\n\n"
+          "Map again: [here](https://example.org/map). Bare: <https://example.org/bare>. "
+          "FTP: [ftp](ftp://example.org/f). Local: [rel](/x).\n")
+    text, links = markdown_to_text_and_links(md)
+    assert text == (
+        "See the map [1] and the list [2].\n\n"
+        "Map again: here [1]. Bare: https://example.org/bare. FTP: ftp. Local: rel.\n\n"
+        "Links:\n[1] https://example.org/map\n[2] https://example.org/list"
+    )
+    assert links == ["https://example.org/map", "https://example.org/list"]
 
 
 def test_markdown_without_heading_uses_first_line(tmp_path: Path) -> None:
@@ -447,7 +464,8 @@ def test_html_article() -> None:
     assert article.link == "https://rail.example.com/2025/night-trains"
     assert article.text == (
         "Overnight services will run again from May, the operator said on Wednesday.\n\n"
-        "Tickets go on sale next week on the booking page [https://rail.example.com/tickets]."
+        "Tickets go on sale next week on the booking page [1].\n\n"
+        "Links:\n[1] https://rail.example.com/tickets"
     )
 
 

@@ -102,7 +102,8 @@ def test_200_feed_with_relative_links_resolved(server: str) -> None:
     assert article.source == f"{server}/feed.xml"
     assert article.link == f"{server}/stories/relative-item"
     assert article.text == (
-        f"See more [{server}/more] and elsewhere [https://other.example.org/x]."
+        f"See more [1] and elsewhere [2].\n\n"
+        f"Links:\n[1] {server}/more\n[2] https://other.example.org/x"
     )
     assert SEEN_AGENTS[-1] == USER_AGENT
     assert USER_AGENT.startswith("newsreader/") and "(+https://github.com/newsreader)" in USER_AGENT

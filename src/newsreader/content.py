@@ -13,10 +13,14 @@ depth never matters and the cost is linear in the input.
 Output rules: paragraphs, headings, block quotes, tables rows and list
 blocks are separated by one blank line; list items start with ``- `` or
 ``1. `` (indented two spaces per nesting level); ``<br>`` is a line break;
-``<pre>`` keeps its spacing. A link shows as ``text [url]`` when its target
-is http(s)/mailto (relative targets resolved against ``base_url``); other
-targets (``javascript:``, ``data:``, unresolvable relative ones) show only
-the text. Images show as ``[image: alt]`` when they have alt text, else
+``<pre>`` keeps its spacing. Links are numbered references, as in
+newsboat, w3m or lynx: ``text [1]`` inline and a ``Links:`` block at the end
+(see :class:`LinkRefs`), because full URLs inline made every second line of a
+real article a URL. Only http(s)/mailto targets get a number (relative ones
+resolved against ``base_url``); other targets (``javascript:``, ``data:``,
+unresolvable relative ones, absurdly long ones) show only the text, and a
+bare URL (text equal to its target) is shown once, as the text, with no
+number. Images show as ``[image: alt]`` when they have alt text, else
 nothing (tracking pixels). ``<script>``/``<style>`` and similar are dropped.
 """
 
@@ -29,7 +33,7 @@ from urllib.parse import urljoin
 
 from newsreader.sanitize import clean_text, esc_refs_to_esc, safe_link
 
-__all__ = ["html_to_text", "looks_like_html"]
+__all__ = ["LinkRefs", "html_to_text", "html_to_text_and_links", "looks_like_html"]
 
 # Elements whose content is never text for a reader.
 _SKIP = frozenset(
@@ -60,6 +64,47 @@ _MAX_INDENT = 8  # list nesting deeper than this is shown flat
 _MAX_SHOWN_LINK = 300  # longer link targets are tracking noise, not worth showing
 
 
+class LinkRefs:
+    """Numbered link references and the ``Links:`` block that lists them.
+
+    One number per distinct target, in first-seen order, so a URL used
+    three times in an article costs one list entry and one number. Kept
+    separate from the HTML converter so every text renderer (HTML, Markdown,
+    anything later) numbers and lists links the same way.
+    """
+
+    __slots__ = ("_numbers",)
+
+    def __init__(self) -> None:
+        self._numbers: dict[str, int] = {}
+
+    def number(self, url: str) -> int:
+        """The reference number of ``url``, assigning the next one if new."""
+        return self._numbers.setdefault(url, len(self._numbers) + 1)
+
+    @property
+    def urls(self) -> list[str]:
+        """Targets in number order: ``urls[n - 1]`` is link ``[n]``."""
+        return list(self._numbers)
+
+    def __len__(self) -> int:
+        return len(self._numbers)
+
+    def block(self) -> str:
+        """``Links:`` then one ``[n] url`` line per target; ``""`` without links."""
+        if not self._numbers:
+            return ""
+        lines = [f"[{n}] {url}" for url, n in self._numbers.items()]
+        return "Links:\n" + "\n".join(lines)
+
+    def append_to(self, text: str) -> str:
+        """``text`` with the block after one blank line (unchanged without links)."""
+        block = self.block()
+        if not block:
+            return text
+        return f"{text}\n\n{block}" if text else block
+
+
 class _Raw(str):
     """Text kept exactly as is: ``<pre>`` content and list markers."""
 
@@ -79,15 +124,19 @@ class _Converter(HTMLParser):
     spaces around them, which is how whitespace collapses across elements.
     """
 
-    def __init__(self, base_url: str | None, scope: tuple[str, int] | None, page: bool) -> None:
+    def __init__(
+        self, base_url: str | None, scope: tuple[str, int] | None, page: bool, link_refs: bool
+    ) -> None:
         super().__init__(convert_charrefs=True)
         self.base_url = base_url
+        self.link_refs = link_refs
         self.out: list[str | int] = []  # str, _Raw or a break request
         self.skip = 0
         self.skip_stack: list[str] = []
         self.pre = 0
         self.lists: list[list[int]] = []  # one entry per open list: [is_ordered, counter]
-        self.links: list[tuple[str | None, int]] = []
+        self.links: list[tuple[str | None, int]] = []  # open <a>: target, start in out
+        self.refs = LinkRefs()
         self.row_cells = 0
         self.page = page
         # Scope: only emit text inside the n-th <tag> (n counted from 0).
@@ -225,13 +274,13 @@ class _Converter(HTMLParser):
         return link
 
     def _close_link(self, target: str | None, start: int) -> None:
-        if not target:
+        if not target or not self.link_refs:
             return
         label = "".join(p for p in self.out[start:] if isinstance(p, str)).strip()
         shown = target[7:] if target.startswith("mailto:") else target
         if label in (target, shown) or label.rstrip("/") == target.rstrip("/"):
-            return  # a bare URL: showing it twice adds nothing
-        self._emit(f" [{target}]")
+            return  # a bare URL: a number pointing at the same text adds nothing
+        self._emit(f" [{self.refs.number(target)}]")
 
     # -- result --------------------------------------------------------------
     def text(self) -> str:
@@ -275,23 +324,45 @@ def html_to_text(
     """Convert an HTML fragment or page into clean readable text.
 
     ``base_url`` resolves relative link targets (a feed's URL); without it
-    relative targets are not shown, since they cannot be opened.
+    relative targets are not numbered, since they cannot be opened.
     ``scope=("article", 0)`` keeps only the text inside the first
     ``<article>`` (used for web pages); ``page=True`` also drops site chrome
-    (nav, aside, footer, forms). The result has passed :func:`clean_text`.
+    (nav, aside, footer, forms). Link references ``[n]`` are listed in a
+    ``Links:`` block at the end. The result has passed :func:`clean_text`.
+    """
+    return html_to_text_and_links(html, base_url, scope=scope, page=page)[0]
+
+
+def html_to_text_and_links(
+    html: str,
+    base_url: str | None = None,
+    *,
+    scope: tuple[str, int] | None = None,
+    page: bool = False,
+    link_refs: bool = True,
+) -> tuple[str, list[str]]:
+    """:func:`html_to_text` plus its link targets, so a UI can open link ``[n]``.
+
+    The text is exactly what :func:`html_to_text` returns (``Links:`` block
+    included); ``links[n - 1]`` is the target of ``[n]``. Every target has
+    passed :func:`safe_link`. ``link_refs=False`` shows link text only, with
+    no numbers and no block: for one-line HTML such as an Atom title, where
+    a reference list has nowhere to go.
     """
     if not html:
-        return ""
+        return "", []
     if not isinstance(html, str):
         html = str(html)
     if not looks_like_html(html):
-        return clean_text(html)
+        return clean_text(html), []
     html = esc_refs_to_esc(html)
-    converter = _Converter(base_url, scope, page)
+    converter = _Converter(base_url, scope, page, link_refs)
     try:
         converter.feed(html)
         converter.close()
         text = converter.text()
+        refs = converter.refs
     except Exception:  # html.parser is lenient, but never let markup crash a load
         text = unescape(re.sub(r"<[^>]*>", " ", html))
-    return clean_text(text)
+        refs = LinkRefs()  # no numbers were kept in the text, so list none
+    return refs.append_to(clean_text(text)), refs.urls

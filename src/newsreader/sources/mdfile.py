@@ -3,7 +3,9 @@
 The body is rendered with markdown-it-py (already installed as a dependency
 of rich) to HTML and then through :func:`~newsreader.content.html_to_text`,
 so Markdown gets exactly the same treatment as feed HTML: paragraphs and
-lists kept, ``#`` marks gone, links as ``text [url]``, raw HTML made safe.
+lists kept, ``#`` marks gone, links as numbered references ``text [1]`` with
+a ``Links:`` block at the end (:class:`~newsreader.content.LinkRefs`, the
+same numbering as HTML), raw HTML made safe.
 A small YAML-style front matter block (``title:``, ``date:``, ``author:``)
 is honoured when present.
 """
@@ -13,7 +15,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from newsreader.content import html_to_text
+from newsreader.content import html_to_text_and_links
 from newsreader.models import Article
 from newsreader.sanitize import clean_line, clean_text
 from newsreader.sources.common import LoadFailure, content_id, decode_text
@@ -50,14 +52,19 @@ def parse_markdown_article(data: bytes, path: Path) -> Article:
 
 def markdown_to_text(markdown: str) -> str:
     """Markdown source to clean plain text (via HTML, see the module docstring)."""
+    return markdown_to_text_and_links(markdown)[0]
+
+
+def markdown_to_text_and_links(markdown: str) -> tuple[str, list[str]]:
+    """:func:`markdown_to_text` plus its link targets (``links[n - 1]`` is ``[n]``)."""
     if not markdown.strip():
-        return ""
+        return "", []
     try:
         from markdown_it import MarkdownIt
     except ImportError:  # pragma: no cover - rich always brings it
-        return clean_text(markdown)
+        return clean_text(markdown), []
     renderer = MarkdownIt("commonmark").enable("table").enable("strikethrough")
-    return html_to_text(renderer.render(markdown))
+    return html_to_text_and_links(renderer.render(markdown))
 
 
 def _front_matter(source: str) -> tuple[dict[str, str], str]:
