@@ -63,7 +63,7 @@ def test_atom_fields() -> None:
     first, second = fast.articles
     assert first.link == "https://harbour-wire.example/2025/01/03/glacier"
     assert _iso(first.published) == "2025-01-03T08:00:00+00:00"
-    assert "[https://harbour-wire.example/data/glaciers]" in first.text
+    assert "\n[1] https://harbour-wire.example/data/glaciers" in first.text
     assert second.author == "Wen Tanaka (wen@harbour-wire.example)"
     # No alternate link: the id stands in, as feedparser does.
     assert second.link == "https://harbour-wire.example/2025/01/02/neutrino"

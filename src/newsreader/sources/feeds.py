@@ -17,7 +17,7 @@ import io
 import re
 from typing import Any
 
-from newsreader.content import html_to_text
+from newsreader.content import html_to_text, html_to_text_and_links
 from newsreader.models import Article
 from newsreader.sanitize import clean_line, clean_text
 from newsreader.sources.common import (
@@ -176,7 +176,7 @@ def _html_title(title: object, detail: Any, base_url: str | None) -> str:
         return ""
     kind = (detail or {}).get("type", "")
     if "html" in kind and "<" in title:
-        title = html_to_text(title, base_url)
+        title = html_to_text_and_links(title, base_url, link_refs=False)[0]
     return clean_line(title)
 
 
