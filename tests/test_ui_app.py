@@ -8,6 +8,7 @@ sleeps) and asserts on state rather than pixels.
 from __future__ import annotations
 
 import contextlib
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -590,3 +591,48 @@ async def test_command_palette_offers_the_app_verbs(db_path, wire, fake_extracto
         commands["Bookmark"].callback()
         articles, _, _ = panes(app)
         assert articles.current.bookmarked
+
+
+async def test_loading_sources_does_not_move_the_cursor_off_the_article(db_path, wire,
+                                                                         fake_extractor,
+                                                                         monkeypatch):
+    import threading
+
+    import newsreader.sources as sources
+    from newsreader.models import Article
+
+    # The store already holds two older articles: they paint first.
+    store = Store.open(db_path)
+    store.add_articles([
+        Article(id=f"old-{n}", source="/cache", source_name="Cache", title=f"Cached {n}",
+                text="Cached text.", published=datetime(2020, 1, n + 1, tzinfo=UTC))
+        for n in range(2)
+    ])
+    store.close()
+    release = threading.Event()
+    real = sources.load_sources
+
+    def slow(specs):
+        release.wait(timeout=10)
+        return real(specs)
+
+    monkeypatch.setattr(sources, "load_sources", slow)
+    app = make_app(db_path, [wire], fake_extractor)
+    async with app.run_test(size=SIZE) as pilot:
+        articles, reader, _ = panes(app)
+        for _ in range(50):
+            await pilot.pause()
+            if articles.row_count == 2:
+                break
+        assert articles.row_count == 2
+        assert "Loading 1 source" in str(app.screen.query_one("#status-activity").render())
+        await pilot.press("j")
+        key = articles.current_key
+        assert articles.current.title == "Cached 0"  # newest first: Cached 1, Cached 0
+        release.set()
+        await settle(app, pilot)
+        assert articles.row_count == 6
+        assert articles.current_key == key  # four newer rows arrived above it
+        assert articles.cursor == 5
+        assert reader.article_key == key
+        assert str(app.screen.query_one("#status-activity").render()) == ""

@@ -136,3 +136,20 @@ async def test_empty_list_is_quiet():
         assert articles.current_key is None
         assert app.highlighted == []
         assert row_text(articles, 0).strip() == ""
+
+
+async def test_mouse_wheel_scrolls_without_moving_the_cursor():
+    from textual import events
+
+    app = ListApp(headers(200))
+    async with app.run_test(size=(80, 20)) as pilot:
+        articles = app.query_one(ArticleList)
+        await pilot.hover("#articles")
+        for _ in range(3):
+            articles.post_message(events.MouseScrollDown(
+                articles, 5, 5, 0, 1, 0, False, False, False, screen_x=5, screen_y=5))
+        await pilot.pause()
+        assert articles.scroll_y > 0
+        assert articles.cursor == 0
+        top = round(articles.scroll_y)
+        assert f"Headline number {top}" in row_text(articles, 0)
