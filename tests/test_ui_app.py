@@ -636,3 +636,14 @@ async def test_loading_sources_does_not_move_the_cursor_off_the_article(db_path,
         assert articles.cursor == 5
         assert reader.article_key == key
         assert str(app.screen.query_one("#status-activity").render()) == ""
+
+
+def test_sources_come_from_arguments_then_subscriptions_then_samples(db_path, tmp_path,
+                                                                      monkeypatch):
+    monkeypatch.setenv("NEWSREADER_SAMPLES", str(tmp_path / "samples"))
+    app = NewsReaderApp(db_path, [])
+    assert app.resolve_sources() == [str(tmp_path / "samples")]
+    app.store.add_subscription("https://feeds.example.org/world.xml")
+    assert app.resolve_sources() == ["https://feeds.example.org/world.xml"]
+    assert NewsReaderApp(db_path, ["given.xml"]).resolve_sources() == ["given.xml"]
+    app.store.close()

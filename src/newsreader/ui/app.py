@@ -70,9 +70,7 @@ class NewsReaderApp(App[None]):
         """What to load: the SOURCEs given, else the subscriptions, else the samples."""
         if self.sources:
             return list(self.sources)
-        subscriptions = getattr(self.store, "subscriptions", None)
-        subscribed = list(subscriptions()) if callable(subscriptions) else []
-        return subscribed or default_sources()
+        return list(self.store.subscriptions()) or default_sources()
 
     @property
     def entities_enabled(self) -> bool:

@@ -21,6 +21,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Label
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from newsreader.sanitize import safe_link
 from newsreader.ui.messages import (
     ArticleLoaded,
     EntitiesLoaded,
@@ -42,8 +43,8 @@ if TYPE_CHECKING:
 NARROW_WIDTH = 90
 #: Below this width the sidebar and the list get narrower to leave the reader room.
 MEDIUM_WIDTH = 110
-#: Entities are extracted in the background in batches of this many articles.
-ENTITY_BATCH = 10
+#: Background extraction reports progress to the status line every this many articles.
+PROGRESS_EVERY = 10
 
 EMPTY_HINT = (
     "No articles yet.\n\n"
@@ -53,14 +54,12 @@ EMPTY_HINT = (
 
 
 def web_link(url: str | None) -> str | None:
-    """The article link if it is safe to hand to a browser: http or https only."""
-    if not url:
-        return None
-    try:
-        from newsreader.sanitize import safe_link
-    except ImportError:  # pragma: no cover - the sanitize module is part of the core
-        safe_link = None
-    link = safe_link(url) if safe_link else url.strip()
+    """The article link if it is safe to hand to a browser: http or https only.
+
+    ``safe_link`` strips the tricks (controls inside the scheme, credentials);
+    it also allows ``mailto:``, which ``o`` should not open.
+    """
+    link = safe_link(url)
     if not link:
         return None
     parts = urlsplit(link)
@@ -184,7 +183,7 @@ class MainScreen(Screen[None]):
         self.post_message(
             SourcesLoaded(
                 headers, only, keys, list(result.errors), len(result.articles),
-                list(getattr(result, "warnings", [])),
+                list(result.warnings),
             )
         )
 
@@ -234,7 +233,7 @@ class MainScreen(Screen[None]):
                     return  # no engine: nothing to do for the rest either
             except Exception as exc:  # one bad article must not stop the batch
                 failed.append(f"{type(exc).__name__}: {exc}")
-            if done % ENTITY_BATCH == 0 or done == total:
+            if done % PROGRESS_EVERY == 0 or done == total:
                 self.post_message(EntityProgress(done, total))
         if failed:
             self.app.call_from_thread(
