@@ -32,6 +32,8 @@ from pathlib import Path
 from newsreader.entities import Span
 
 MODEL_PATH = Path(__file__).resolve().parent / "data" / "model.json.gz"
+#: Candidate-tag pruning width, as a multiple of the spread of transition weights.
+TAU_TRANS = 0.5
 
 # --------------------------------------------------------------- tokenising
 # Order matters: abbreviations and initials before plain words, so "U.S." and
@@ -311,13 +313,10 @@ class _Model:
         # learnt weights alone keep I-X after B-X/I-X.
         self.o = self.tags.index("O")
         self.cols = [[self.trans[p][j] for p in range(n)] for j in range(n)]
-        tr = self.trans
-        o = self.o
-        if o != 0:
+        if self.o != 0:
             raise ValueError("model file: the first tag must be O")
-        worst_in = min(tr[p][o] - tr[p][t] for p in range(n) for t in range(n))
-        worst_out = min(tr[o][x] - tr[t][x] for x in range(n) for t in range(n))
-        self.margin = max(0, -(worst_in + worst_out))
+        flat = [x for r in self.trans for x in r]
+        self.tau = int(TAU_TRANS * (max(flat) - min(flat)))
         zero = [0] * n
         self.zero = zero
         self.pad_left = {k: self._sum([f"{k}w=_B_"]) for k in (-2, -1)}
@@ -375,57 +374,51 @@ class _Model:
         return out
 
     def _decode(self, em: list[list[int]]) -> list[int]:
-        """Viterbi, skipping tokens whose best tag cannot depend on their neighbours.
+        """Viterbi over each token's plausible tags only.
 
-        If O beats every other tag at a token by more than twice the spread of
-        the transition weights, no path can gain by leaving O there, so the
-        sentence splits into independent pieces at that token (exact, not a
-        beam): most news tokens are such certain Os.
+        A tag whose own score trails the token's best by more than ``tau``
+        almost never wins once transitions are added (tau is set above the
+        spread of the transition weights, see ``__init__``), so most tokens
+        keep a single candidate and the search is nearly linear.
         """
-        margin = self.margin
-        o = self.o
-        path: list[int] = []
-        seg_start = 0
-        n_em = len(em)
-        for i in range(n_em + 1):
-            if i < n_em:
-                row = em[i]
-                if row[0] - max(row[1:]) <= margin:  # O is tag 0
-                    continue
-            if seg_start < i:
-                path.extend(self._viterbi(em[seg_start:i], seg_start > 0, i < n_em))
-            if i < n_em:
-                path.append(o)
-            seg_start = i + 1
-        return path
-
-    def _viterbi(self, em: list[list[int]], after_o: bool, before_o: bool) -> list[int]:
-        n = self.n
-        trans = self.trans
+        tau = self.tau
+        start = self.start
         cols = self.cols
-        first = self.trans[self.o] if after_o else self.start
-        score = [x + y for x, y in zip(em[0], first, strict=True)]
+        prev_c: list[int] = []
+        score: list[int] = []
         back: list[list[int]] = []
-        rng = range(n)
-        for row in em[1:]:
-            new = []
-            bp = []
-            for j in rng:
-                cand = [sc + t for sc, t in zip(score, cols[j], strict=True)]
-                best = max(cand)
-                new.append(best + row[j])
-                bp.append(cand.index(best))
-            score = new
-            back.append(bp)
-        if before_o:
-            o = self.o
-            score = [sc + trans[j][o] for j, sc in enumerate(score)]
-        j = score.index(max(score))
-        path = [j]
-        for bp in reversed(back):
-            j = bp[j]
-            path.append(j)
-        path.reverse()
+        cands: list[list[int]] = []
+        for i, row in enumerate(em):
+            thr = max(row) - tau
+            cur = [j for j, v in enumerate(row) if v >= thr]
+            cands.append(cur)
+            if i == 0:
+                score = [row[j] + start[j] for j in cur]
+                back.append([])
+            else:
+                new: list[int] = []
+                bp: list[int] = []
+                if len(prev_c) == 1:
+                    sc0, p0 = score[0], prev_c[0]
+                    for j in cur:
+                        new.append(sc0 + cols[j][p0] + row[j])
+                        bp.append(0)
+                else:
+                    for j in cur:
+                        col = cols[j]
+                        cand = [sc + col[p] for sc, p in zip(score, prev_c, strict=True)]
+                        best = max(cand)
+                        new.append(best + row[j])
+                        bp.append(cand.index(best))
+                score = new
+                back.append(bp)
+            prev_c = cur
+        k = score.index(max(score))
+        path = [0] * len(em)
+        for i in range(len(em) - 1, -1, -1):
+            path[i] = cands[i][k]
+            if i:
+                k = back[i][k]
         return path
 
 
@@ -442,14 +435,18 @@ def _model() -> _Model:
     return _MODEL
 
 
-def _analyse(text: str) -> tuple[list[str], list[tuple[int, int]], list[tuple[int, int, str]]]:
-    """Words, their character spans and the CRF's entities as token ranges."""
+Analysis = tuple[list[str], list[tuple[int, int]], list[tuple[int, int]],
+                 list[tuple[int, int, str]]]
+
+
+def _analyse(text: str) -> Analysis:
+    """Words, their character spans, sentences and the CRF's entities as token ranges."""
     if not text or not text.strip():
-        return [], [], []
+        return [], [], [], []
     m = _model()
     spans = tokenize(text)
     if not spans:
-        return [], [], []
+        return [], [], [], []
     words = [text[s:e] for s, e in spans]
     sents = sentence_bounds(text, spans)
     tags = m.tag(words, sents)
@@ -468,13 +465,67 @@ def _analyse(text: str) -> tuple[list[str], list[tuple[int, int]], list[tuple[in
             start, label = i, name[2:]
     if start >= 0:
         out.append((start, len(tags), label))
-    return words, spans, out
+    return words, spans, sents, out
 
 
 def raw_spans(text: str) -> list[tuple[int, int, str]]:
     """(start, end, label) from the statistical model alone, before post-processing."""
-    _words, offs, ents = _analyse(text)
+    _words, offs, _sents, ents = _analyse(text)
     return [(offs[a][0], offs[b - 1][1], lab) for a, b, lab in ents]
+
+
+_INT_RE = re.compile(r"\d{1,3}$")
+
+
+def _results_teams(words: list[str], sents: list[tuple[int, int]],
+                   ents: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Relabel team names in sports results lines as ORG.
+
+    Why: results and standings ("Wigan 4 Chester 2", "Haitai 64 2 43 .596")
+    are a regular news format in which a place name stands for a club; a
+    +-2 word window cannot tell "Chester 2" from a place.  A line counts as
+    results when at least two name+score pairs occur in it, or when it opens
+    with a name followed by three or more numbers (a table row).  People
+    ("Tiger Woods 70 68") are left alone.
+    """
+    by_start = {a: (b, lab) for a, b, lab in ents}
+    out = list(ents)
+    changed: dict[int, tuple[int, int, str]] = {}
+    for s, e in sents:
+        chunks: list[tuple[int, int, str]] = []  # name chunks followed by a score
+        i = s
+        first_row = False
+        while i < e:
+            if i in by_start:
+                b, lab = by_start[i]
+            elif words[i][:1].isupper() and words[i].isalpha():
+                b, lab = i + 1, ""
+                while b < e and words[b][:1].isupper() and words[b].isalpha() and b not in by_start:
+                    b += 1
+            else:
+                i += 1
+                continue
+            j = b
+            if j + 2 < e and words[j] == "(" and words[j + 2] == ")":
+                j += 3  # "Alba ( Germany ) 75"
+            nums = 0
+            while j + nums < e and _INT_RE.match(words[j + nums]):
+                nums += 1
+            if nums:
+                chunks.append((i, b, lab))
+                if i == s and nums >= 3:
+                    first_row = True
+            i = b
+        if len(chunks) >= 2 or first_row:
+            for a, b, lab in chunks:
+                if lab in ("", "GPE", "LOC"):
+                    changed[a] = (a, b, "ORG")
+    if not changed:
+        return out
+    out = [changed.pop(a, (a, b, lab)) if lab != "PERSON" else (a, b, lab) for a, b, lab in out]
+    out.extend(changed.values())
+    out.sort()
+    return out
 
 
 _NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC"})
@@ -565,9 +616,9 @@ class ModelExtractor:
 
     def extract(self, text: str, *, published: datetime | None = None) -> list[Span]:
         """Entity spans with exact offsets into ``text``, sorted by start."""
-        words, offs, ents = _analyse(text)
+        words, offs, sents, ents = _analyse(text)
         spans: list[Span] = []
-        for a, b, lab in propagate(words, ents):
+        for a, b, lab in propagate(words, _results_teams(words, sents, ents)):
             s, e = offs[a][0], offs[b - 1][1]
             spans.append(Span(s, e, lab, text[s:e]))
         if self._dates is not None:
