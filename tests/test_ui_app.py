@@ -393,6 +393,9 @@ async def test_entity_enter_emphasises_mentions_and_brackets_jump(db_path, wire,
         await pilot.pause()
         assert reader.active_entity is None
         assert ".entity--person-active" not in body_styles(reader)
+        assert sidebar.has_focus
+        await pilot.press("escape")  # nothing left to clear: back to the list
+        assert app.focused is panes(app)[0]
 
 
 async def test_bookmark_survives_a_restart(db_path, wire, fake_extractor):

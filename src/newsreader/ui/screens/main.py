@@ -92,8 +92,8 @@ class MainScreen(Screen[None]):
         Binding("left_square_bracket", "previous_mention", "Previous mention", show=False,
                 key_display="[", id="previous_mention",
                 tooltip="Jump to the previous mention of the highlighted entity"),
-        Binding("escape", "clear_entity", "Clear highlight", show=False, id="clear_entity",
-                tooltip="Stop emphasising the selected entity"),
+        Binding("escape", "clear_entity", "Back", show=False, id="clear_entity",
+                tooltip="Stop emphasising the entity, else go back to the list"),
         Binding("tab", "app.focus_next", "Next pane", show=False, id="focus_next",
                 tooltip="Move focus to the next pane"),
         Binding("shift+tab", "app.focus_previous", "Previous pane", show=False,
@@ -409,8 +409,11 @@ class MainScreen(Screen[None]):
         self._jump_mention(-1)
 
     def action_clear_entity(self) -> None:
+        """Escape moves closer to home: first drop the emphasis, then return to the list."""
         if self.reader.active_entity is not None:
             self._set_active_entity(None)
+        elif not self.articles.has_focus:
+            self.articles.focus()
 
     def _jump_mention(self, step: int) -> None:
         entity = self.reader.active_entity
