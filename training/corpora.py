@@ -14,6 +14,8 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from newsreader.entities import cues
+
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 TRAIN = SHARED / "eval/ner/train"
 
@@ -148,6 +150,7 @@ def wnut_docs(places: PlaceSplitter) -> list[Doc]:
 
 
 # -------------------------------------------------------------------------- GUM
+TITLES = {w.rstrip(".") for w in cues.TITLES}
 GUM_GENRES = ("academic", "bio", "interview", "news", "voyage")
 GUM_TYPES = {"person": "PERSON", "organization": "ORG", "place": "PLACE"}
 BRIDGES = {"of", "de", "&", "and", "for", "van", "von", "del", "la", "du", "der", "da", "-"}
@@ -241,6 +244,9 @@ def _gum_doc(path: Path, places: PlaceSplitter) -> Doc:
         while a - 1 >= s and (upos[a - 1] == "PROPN"
                               or (upos[a - 1] in ("ADJ", "NOUN") and words[a - 1][:1].isupper())):
             a -= 1
+        if lab == "PERSON":
+            while a < head and words[a].rstrip(".") in TITLES:
+                a += 1
         b = head + 1
         while b < e:
             if upos[b] == "PROPN":

@@ -72,8 +72,13 @@ def _places() -> tuple[set[str], set[str], set[str]]:
     return single_c, single_p, phrases
 
 
-def build() -> tuple[dict[str, list[str]], list[str]]:
-    """Category -> sorted words, and the sorted multi-word place phrases."""
+def build(lexicon: Path | None = None) -> tuple[dict[str, list[str]], list[str]]:
+    """Category -> sorted words, and the sorted multi-word place phrases.
+
+    ``lexicon`` is the teacher's word -> [label in template 0, label in
+    template 1] table from ``teacher_lexicon.py``; it becomes categories
+    ``t0PERSON``, ``t1ORG``, ...
+    """
     first = set(_census("dist.male.first", 10_000)) | set(_census("dist.female.first", 10_000))
     first |= _ssa(100)
     surnames = _census("dist.all.last", 30_000)
@@ -89,6 +94,13 @@ def build() -> tuple[dict[str, list[str]], list[str]]:
         "month": set(MONTHS),
         "day": set(DAYS),
     }
+    if lexicon is not None:
+        with gzip.open(lexicon, "rt", encoding="utf-8") as fh:
+            table: dict[str, list[str]] = json.load(fh)
+        for word, labels in table.items():
+            for t, lab in enumerate(labels):
+                if lab != "O":
+                    lists.setdefault(f"t{t}{lab}", set()).add(word)
     return {k: sorted(v) for k, v in lists.items()}, sorted(phrases)
 
 

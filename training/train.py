@@ -1,4 +1,4 @@
-"""Train the shipped NER model and write src/newsreader/entities/data/model.json.gz.
+"""Train the shipped NER model and write src/newsreader/entities/data/model.bin.gz.
 
 Pipeline: licence-clean gold sets (GUM, BTC, WNUT-17) + VOA news text labelled
 by a spaCy teacher (training/label_voa.py) -> features from
@@ -13,9 +13,6 @@ is scored after training, so tuning never needs CoNLL.  Seed fixed (see SEED).
 from __future__ import annotations
 
 import argparse
-import base64
-import gzip
-import json
 import random
 import sys
 import time
@@ -30,7 +27,12 @@ sys.path.insert(0, str(HERE))
 import corpora  # noqa: E402
 import gazetteers  # noqa: E402
 
-from newsreader.entities.model import FeatureMaker, Gazetteer, sentence_features  # noqa: E402
+from newsreader.entities.model import (  # noqa: E402
+    FeatureMaker,
+    Gazetteer,
+    sentence_features,
+    write_model_file,
+)
 
 SEED = 20240611
 TAGS = ["O"] + [f"{p}-{lab}" for lab in ("PERSON", "ORG", "GPE", "LOC", "NORP") for p in "BI"]
@@ -62,6 +64,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--voa-labels", type=Path, required=True)
     ap.add_argument("--voa-docs", type=int, default=0, help="limit VOA pseudo-docs (0: all)")
+    ap.add_argument("--lexicon", type=Path, help="teacher_lexicon.py output (optional)")
     ap.add_argument("--iters", type=int, default=100)
     ap.add_argument("--c1", type=float, default=0.05)
     ap.add_argument("--c2", type=float, default=0.01)
@@ -70,14 +73,14 @@ def main() -> None:
     ap.add_argument("--upper", type=float, default=0.05)
     ap.add_argument("--all", action="store_true", help="train on the held-out split too")
     ap.add_argument("--work", type=Path, default=Path("/work/ner-work/run"))
-    ap.add_argument("--out", type=Path, default=REPO / "src/newsreader/entities/data/model.json.gz")
+    ap.add_argument("--out", type=Path, default=REPO / "src/newsreader/entities/data/model.bin.gz")
     ap.add_argument("--version", default="1")
     args = ap.parse_args()
     import pycrfsuite
 
     rng = random.Random(SEED)
     t0 = time.time()
-    lists, phrases = gazetteers.build()
+    lists, phrases = gazetteers.build(args.lexicon)
     gaz = Gazetteer({k: "\n".join(v) for k, v in lists.items()}, "\n".join(phrases))
     fm = FeatureMaker(gaz)
     places = corpora.PlaceSplitter(set(lists["country"]), set(lists["place"]), set(phrases))
@@ -171,16 +174,13 @@ def export(tagger, lists, phrases, args) -> None:
                  "c1": args.c1, "c2": args.c2, "iters": args.iters},
         "tags": labels,
         "features": "\n".join(names),
-        "weights": base64.b64encode(weights.tobytes()).decode("ascii"),
         "trans": trans,
         "start": [0] * n,
         "gaz": {k: "\n".join(v) for k, v in lists.items()},
         "phrases": "\n".join(phrases),
     }
-    data = json.dumps(blob, separators=(",", ":")).encode("utf-8")
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    with open(args.out, "wb") as fh:
-        fh.write(gzip.compress(data, compresslevel=9, mtime=0))
+    write_model_file(args.out, blob, weights)
     print(f"wrote {args.out}: {len(names)} features, {args.out.stat().st_size / 1e6:.1f} MB")
 
 

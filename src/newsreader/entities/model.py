@@ -3,7 +3,7 @@
 Why this design:
 
 * The weights are learnt offline (``training/``) from licence-clean data only
-  and shipped as one gzip file (``data/model.json.gz``, a few MB), so the
+  and shipped as one gzip file (``data/model.bin.gz``, a few MB), so the
   product needs no machine-learning dependency at run time.
 * Every feature is either a property of one word *type* seen at a fixed offset
   (-2..+2) or a small per-token feature.  Per-type feature sums are cached, so
@@ -19,10 +19,10 @@ Public API: :class:`ModelExtractor` (an ``Extractor``), :func:`get_extractor`
 
 from __future__ import annotations
 
-import base64
 import gzip
 import json
 import re
+import sys
 import threading
 from array import array
 from collections.abc import Iterable, Sequence
@@ -31,7 +31,7 @@ from pathlib import Path
 
 from newsreader.entities import Span
 
-MODEL_PATH = Path(__file__).resolve().parent / "data" / "model.json.gz"
+MODEL_PATH = Path(__file__).resolve().parent / "data" / "model.bin.gz"
 #: Candidate-tag pruning width, as a multiple of the spread of transition weights.
 TAU_TRANS = 0.5
 
@@ -113,6 +113,36 @@ def _shape(word: str, maxrun: int) -> str:
     return "".join(out)
 
 
+MAGIC = b"NRNER1\n"
+
+
+def read_model_file(path: Path) -> tuple[dict, bytes]:
+    """(JSON part, little-endian int16 weights) of a model file.
+
+    Layout inside the gzip stream: MAGIC, 8-byte little-endian length of the
+    JSON part, the JSON part, then the raw weights (no base64: smaller and
+    faster to load).
+    """
+    with gzip.open(path, "rb") as fh:
+        data = fh.read()
+    if not data.startswith(MAGIC):
+        raise ValueError(f"{path.name}: not a newsreader NER model file")
+    k = len(MAGIC)
+    n = int.from_bytes(data[k:k + 8], "little")
+    return json.loads(data[k + 8:k + 8 + n]), data[k + 8 + n:]
+
+
+def write_model_file(path: Path, blob: dict, weights: array) -> None:
+    """Write a model file (used by training/train.py)."""
+    head = json.dumps(blob, separators=(",", ":")).encode("utf-8")
+    w = array("h", weights)
+    if sys.byteorder != "little":
+        w.byteswap()
+    data = MAGIC + len(head).to_bytes(8, "little") + head + w.tobytes()
+    with open(path, "wb") as fh:
+        fh.write(gzip.compress(data, compresslevel=9, mtime=0))
+
+
 class Gazetteer:
     """Word lists used as features: one bit per category for single words,
     and lower-cased multi-word place names matched longest-first."""
@@ -122,9 +152,11 @@ class Gazetteer:
         flags: dict[str, int] = {}
         for bit, cat in enumerate(self.cats):
             b = 1 << bit
-            for w in lists[cat].split("\n"):
-                if w:
-                    flags[w] = flags.get(w, 0) | b
+            words = [w for w in lists[cat].split("\n") if w]
+            new = dict.fromkeys(words, b)
+            for w in flags.keys() & new.keys():
+                new[w] |= flags[w]
+            flags.update(new)
         self.flags = flags
         self.phrases = frozenset(p for p in phrases.split("\n") if p)
         first: dict[str, int] = {}
@@ -291,15 +323,16 @@ class _Model:
     """Weights in integer form, looked up lazily and cached per word type."""
 
     def __init__(self, path: Path) -> None:
-        with gzip.open(path, "rb") as fh:
-            blob = json.loads(fh.read())
+        blob, raw_weights = read_model_file(path)
         self.meta = blob["meta"]
         self.tags: list[str] = blob["tags"]
         self.n = len(self.tags)
         names = blob["features"].split("\n")
         self.index = dict(zip(names, range(len(names)), strict=True))
         w = array("h")
-        w.frombytes(base64.b64decode(blob["weights"]))
+        w.frombytes(raw_weights)
+        if sys.byteorder != "little":
+            w.byteswap()
         self.w = w
         self.trans: list[list[int]] = blob["trans"]
         self.start: list[int] = blob["start"]
@@ -531,6 +564,27 @@ def _results_teams(words: list[str], sents: list[tuple[int, int]],
 _NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC"})
 
 
+def _trim_titles(words: list[str], ents: list[tuple[int, int, str]],
+                 gaz: Gazetteer) -> list[tuple[int, int, str]]:
+    """Drop leading titles from PERSON spans: "Bishop Desmond Tutu" -> "Desmond Tutu".
+
+    Why: the reader groups people by name; the title is context, not part of
+    who it is (the usual news NER convention, and the teacher's).
+    """
+    bit = gaz.cats.index("title") if "title" in gaz.cats else -1
+    if bit < 0:
+        return ents
+    flags = gaz.flags
+    out = []
+    for a, b, lab in ents:
+        if lab == "PERSON":
+            while b - a > 1 and all(flags.get(p, 0) >> bit & 1
+                                    for p in words[a].lower().rstrip(".").split("-")):
+                a += 1
+        out.append((a, b, lab))
+    return out
+
+
 def propagate(words: list[str], ents: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     """Make one document agree with itself (token ranges in, token ranges out).
 
@@ -618,7 +672,8 @@ class ModelExtractor:
         """Entity spans with exact offsets into ``text``, sorted by start."""
         words, offs, sents, ents = _analyse(text)
         spans: list[Span] = []
-        for a, b, lab in propagate(words, _results_teams(words, sents, ents)):
+        ents = _trim_titles(words, _results_teams(words, sents, ents), _model().gaz)
+        for a, b, lab in propagate(words, ents):
             s, e = offs[a][0], offs[b - 1][1]
             spans.append(Span(s, e, lab, text[s:e]))
         if self._dates is not None:
