@@ -9,6 +9,10 @@ string it draws.
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
+from newsreader.sanitize import safe_link
+
 _C0 = [c for c in range(0x00, 0x20) if c not in (0x09, 0x0A)]
 _C1 = [*range(0x7F, 0xA0)]
 # Bidi embeddings/overrides/isolates and marks that can reorder what is shown.
@@ -32,3 +36,18 @@ def safe_line(text: str | None) -> str:
     if not text:
         return ""
     return " ".join(text.translate(_LINE_TABLE).split())
+
+
+def web_link(url: str | None) -> str | None:
+    """The article link if it is safe to hand to a browser: http or https only.
+
+    ``safe_link`` strips the tricks (controls inside the scheme, credentials);
+    it also allows ``mailto:``, which ``o`` should not open.
+    """
+    link = safe_link(url)
+    if not link:
+        return None
+    parts = urlsplit(link)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    return link

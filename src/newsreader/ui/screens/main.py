@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import webbrowser
 from typing import TYPE_CHECKING, ClassVar
-from urllib.parse import urlsplit
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -21,7 +20,6 @@ from textual.screen import Screen
 from textual.widgets import Footer, Label
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from newsreader.sanitize import safe_link
 from newsreader.ui.messages import (
     ArticleLoaded,
     EntitiesLoaded,
@@ -31,6 +29,7 @@ from newsreader.ui.messages import (
     LoadingSources,
     SourcesLoaded,
 )
+from newsreader.ui.text import web_link
 from newsreader.ui.widgets.article_list import ArticleList
 from newsreader.ui.widgets.entity_sidebar import EntityOption, EntitySidebar
 from newsreader.ui.widgets.reader import Reader
@@ -51,21 +50,6 @@ EMPTY_HINT = (
     "Start newsreader with a feed URL, a feed file, an article file or a folder:\n\n"
     "    newsreader https://example.org/feed.xml ~/Downloads/articles/"
 )
-
-
-def web_link(url: str | None) -> str | None:
-    """The article link if it is safe to hand to a browser: http or https only.
-
-    ``safe_link`` strips the tricks (controls inside the scheme, credentials);
-    it also allows ``mailto:``, which ``o`` should not open.
-    """
-    link = safe_link(url)
-    if not link:
-        return None
-    parts = urlsplit(link)
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        return None
-    return link
 
 
 class MainScreen(Screen[None]):

@@ -20,7 +20,7 @@ from textual.style import Style
 from textual.widgets import Static
 
 from newsreader.ui.colors import ENTITY_CLASSES, component_style, entity_class
-from newsreader.ui.text import safe_line, safe_text
+from newsreader.ui.text import safe_line, safe_text, web_link
 
 if TYPE_CHECKING:
     from newsreader.models import Article
@@ -158,8 +158,9 @@ class Reader(VerticalScroll, can_focus=True, inherit_bindings=False):
         date = format_date(article.published)
         if date:
             parts.append((date, ""))
-        if article.link:
-            parts.append((safe_line(article.link), "underline"))
+        link = web_link(article.link)  # only links `o` would open are worth showing
+        if link:
+            parts.append((safe_line(link), "underline"))
         if article.summary_only:
             parts.append(("summary only: press o for the full article", "italic"))
         pieces: list[tuple[str, str] | str] = []
