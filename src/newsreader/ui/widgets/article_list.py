@@ -33,10 +33,10 @@ if TYPE_CHECKING:
 UNREAD_MARK = "●"
 BOOKMARK_MARK = "★"
 DATE_WIDTH = 10  # YYYY-MM-DD
-SOURCE_MAX = 14
+SOURCE_MAX = 12
 # Below these many cells the source, then the date column is dropped, so
 # titles stay readable in narrow terminals (the reader shows both anyway).
-SOURCE_MIN_ROW_WIDTH = 56
+SOURCE_MIN_ROW_WIDTH = 50
 DATE_MIN_ROW_WIDTH = 32
 
 
