@@ -24,7 +24,7 @@ Tables (schema 1)
     exists. No foreign key, on purpose: the bookmark outlives the article,
     and the article gets the same key back if it reappears.
 
-    ``subscriptions(url, title, added_at)``: minimal for now.
+    ``subscriptions``: see schema 2 below.
 
     ``entities(id, label, norm, name)``: one row per label and folded name
     (:func:`normalize_name`). ``article_entities(article_key, engine,
@@ -34,6 +34,18 @@ Tables (schema 1)
     article (and any bookmark of it) is deleted. Changing an article's title
     or text clears them too, so they get recomputed.
 
+Schema 2
+    ``subscriptions`` rebuilt as feeds: ``url`` (follows permanent
+    redirects) and ``source`` (what the articles are stored under; never
+    changes), ``kind`` (url/file/folder), ``title`` (the feed's own),
+    ``user_title`` (rename or imported title), ``tags`` (JSON list; the first
+    is the OPML folder), ``site_url``, the refresh state (``etag`` and
+    ``last_modified`` exactly as received, ``body_hash``, ``next_attempt``,
+    ``last_attempt``, ``last_success``, ``last_error``, ``error_count``) and
+    retention (``max_age_days``, ``max_count``; NULL keeps everything).
+    ``tombstones(source, article_id, deleted_at)``: deleted articles that
+    stay deleted when their feed sends them again.
+
 All datetimes handed out are timezone-aware UTC.
 """
 
@@ -42,11 +54,22 @@ from __future__ import annotations
 from newsreader.store.core import Store
 from newsreader.store.names import normalize_name
 from newsreader.store.paths import default_db_path
-from newsreader.store.types import ArticleHeader, Bookmark, StoredEntity, StoreError
+from newsreader.store.types import (
+    ArticleHeader,
+    Bookmark,
+    Feed,
+    FeedSpec,
+    Ingested,
+    StoredEntity,
+    StoreError,
+)
 
 __all__ = [
     "ArticleHeader",
     "Bookmark",
+    "Feed",
+    "FeedSpec",
+    "Ingested",
     "Store",
     "StoreError",
     "StoredEntity",

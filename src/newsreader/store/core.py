@@ -33,7 +33,8 @@ from newsreader.store.convert import (
 )
 from newsreader.store.names import normalize_name
 from newsreader.store.paths import default_db_path
-from newsreader.store.types import ArticleHeader, Bookmark, StoredEntity, StoreError
+from newsreader.store.subscriptions import Subscriptions
+from newsreader.store.types import ArticleHeader, Bookmark, Ingested, StoredEntity, StoreError
 
 # Column lists shared by articles and bookmarks (the bookmark is a copy).
 _FIELDS = (
@@ -153,7 +154,7 @@ def _span_name(span: Any) -> str:
     return clean_line(str(getattr(span, "canonical", "") or span.text)).strip()
 
 
-class Store:
+class Store(Subscriptions):
     """A connection to the newsreader database. Open with :meth:`open`.
 
     Safe to share between threads. Usable as a context manager (closes on
@@ -239,37 +240,60 @@ class Store:
 
     # --- articles -------------------------------------------------------
     def add_articles(self, articles: Iterable[Article]) -> list[int]:
-        """Insert or update articles (dedup by (source, id)); return their keys in order.
+        """Insert or update articles (dedup by (source, id)); return the stored keys in order.
 
         Read and bookmark state survive a re-add. When the title or text
         changed, the article's stored entities are dropped so they get
         recomputed. An article that comes back after :meth:`delete_source`
-        while it is still bookmarked gets its old key back.
+        while it is still bookmarked gets its old key back. An article
+        deleted with :meth:`delete_article` (or dropped by retention) stays
+        deleted: it is skipped and has no key in the result.
         """
+        return self.store_articles(articles).keys
+
+    def store_articles(self, articles: Iterable[Article]) -> Ingested:
+        """:meth:`add_articles`, also saying how many were new, changed or skipped."""
         rows = [_Row.of(article) for article in articles]
         now = now_db_time()
         keys: list[int] = []
+        outcomes: Counter[str] = Counter()
         with self._writing() as db:
             for row in rows:
-                keys.append(self._upsert(db, row, now))
-        return keys
+                key, outcome = self._upsert(db, row, now)
+                outcomes[outcome] += 1
+                if key is not None:
+                    keys.append(key)
+        return Ingested(
+            keys,
+            new=outcomes["new"],
+            updated=outcomes["updated"],
+            unchanged=outcomes["unchanged"],
+            skipped=outcomes["skipped"],
+        )
 
-    def _upsert(self, db: sqlite3.Connection, row: _Row, now: str) -> int:
+    def _upsert(self, db: sqlite3.Connection, row: _Row, now: str) -> tuple[int | None, str]:
         found = db.execute(
             f"SELECT key, {_FIELDS} FROM articles WHERE source = ? AND article_id = ?",
             (row.source, row.article_id),
         ).fetchone()
         if found is not None:
             key = found[0]
-            if tuple(found[1:]) != row.values():
-                db.execute(
-                    "UPDATE articles SET source_name = ?, title = ?, link = ?, author = ?, "
-                    "published = ?, text = ?, caption = ?, summary_only = ?, "
-                    "content_hash = ?, updated = ? WHERE key = ?",
-                    (*row.values()[2:], now, key),
-                )
-                self._sync_bookmark(db, key, row, content_changed=found[11] != row.content_hash)
-            return key
+            if tuple(found[1:]) == row.values():
+                return key, "unchanged"
+            db.execute(
+                "UPDATE articles SET source_name = ?, title = ?, link = ?, author = ?, "
+                "published = ?, text = ?, caption = ?, summary_only = ?, "
+                "content_hash = ?, updated = ? WHERE key = ?",
+                (*row.values()[2:], now, key),
+            )
+            self._sync_bookmark(db, key, row, content_changed=found[11] != row.content_hash)
+            return key, "updated"
+        tombstone = db.execute(
+            "SELECT 1 FROM tombstones WHERE source = ? AND article_id = ?",
+            (row.source, row.article_id),
+        ).fetchone()
+        if tombstone is not None:
+            return None, "skipped"
         bookmark = db.execute(
             "SELECT article_key, content_hash, read, read_at FROM bookmarks "
             "WHERE source = ? AND article_id = ?",
@@ -281,7 +305,7 @@ class Store:
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (*row.values(), now, now),
             )
-            return int(cursor.lastrowid or 0)
+            return int(cursor.lastrowid or 0), "new"
         key, old_hash, read, read_at = bookmark
         db.execute(
             f"INSERT INTO articles (key, {_FIELDS}, first_seen, updated, read, read_at) "
@@ -289,7 +313,31 @@ class Store:
             (key, *row.values(), now, now, read, read_at),
         )
         self._sync_bookmark(db, key, row, content_changed=old_hash != row.content_hash)
-        return key
+        return key, "new"
+
+    def delete_article(self, key: int) -> bool:
+        """Delete one article for good: it stays deleted when its feed sends it again.
+
+        A tombstone ``(source, article_id)`` is written so later adds skip
+        it. A bookmarked article is deleted from the list too, but its
+        bookmark (the full copy) is kept and stays readable under the same
+        key: bookmarking is the explicit "keep this". Returns False when
+        there was no live article with that key.
+        """
+        with self._writing() as db:
+            row = db.execute(
+                "SELECT source, article_id FROM articles WHERE key = ?", (key,)
+            ).fetchone()
+            if row is None:
+                return False
+            db.execute(
+                "INSERT INTO tombstones (source, article_id, deleted_at) VALUES (?, ?, ?) "
+                "ON CONFLICT DO NOTHING",
+                (row[0], row[1], now_db_time()),
+            )
+            db.execute("DELETE FROM articles WHERE key = ?", (key,))
+            self._prune_entities(db)
+        return True
 
     @staticmethod
     def _sync_bookmark(
@@ -450,38 +498,6 @@ class Store:
         """How many bookmarks there are, orphaned ones included (for the tab title)."""
         with self._reading() as db:
             return int(db.execute("SELECT count(*) FROM bookmarks").fetchone()[0])
-
-    # --- subscriptions --------------------------------------------------
-    def subscriptions(self) -> list[str]:
-        """Subscribed URLs, in the order they were added."""
-        with self._reading() as db:
-            rows = db.execute("SELECT url FROM subscriptions ORDER BY added_at, url").fetchall()
-        return [row[0] for row in rows]
-
-    def add_subscription(self, url: str, title: str | None = None) -> bool:
-        """Subscribe (a new title replaces the old one); return False if already subscribed."""
-        url = clean_line(url).strip()
-        if not url:
-            raise StoreError("a subscription needs a URL")
-        with self._writing() as db:
-            added = db.execute(
-                "INSERT INTO subscriptions (url, title, added_at) VALUES (?, ?, ?) "
-                "ON CONFLICT (url) DO NOTHING",
-                (url, clean_optional(title), now_db_time()),
-            ).rowcount
-            if not added and title is not None:
-                db.execute(
-                    "UPDATE subscriptions SET title = ? WHERE url = ?", (clean_line(title), url)
-                )
-        return bool(added)
-
-    def remove_subscription(self, url: str) -> bool:
-        """Unsubscribe; return False if it was not subscribed. Articles stay."""
-        with self._writing() as db:
-            gone = db.execute(
-                "DELETE FROM subscriptions WHERE url = ?", (clean_line(url).strip(),)
-            ).rowcount
-        return bool(gone)
 
     # --- entities -------------------------------------------------------
     def save_entities(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
+from pathlib import Path
 
 #: ``PRAGMA application_id``: "NWSR", so a file of ours is recognisable.
 APPLICATION_ID = 0x4E575352
@@ -140,8 +141,81 @@ def _create_schema_1(db: sqlite3.Connection) -> None:
         db.execute(statement)
 
 
+# Subscriptions grow from a URL list into feeds with state. SQLite cannot add
+# UNIQUE or NOT NULL columns to a table, so the table is rebuilt and renamed.
+_SUBSCRIPTIONS_2 = """
+    CREATE TABLE subscriptions_2 (
+        id INTEGER PRIMARY KEY,
+        url TEXT NOT NULL UNIQUE,
+        source TEXT NOT NULL UNIQUE,
+        kind TEXT NOT NULL DEFAULT 'url' CHECK (kind IN ('url', 'file', 'folder')),
+        title TEXT,
+        user_title TEXT,
+        site_url TEXT,
+        tags TEXT NOT NULL DEFAULT '[]',
+        added_at TEXT NOT NULL,
+        etag TEXT,
+        last_modified TEXT,
+        body_hash TEXT,
+        next_attempt TEXT,
+        last_attempt TEXT,
+        last_success TEXT,
+        last_error TEXT,
+        error_count INTEGER NOT NULL DEFAULT 0,
+        max_age_days REAL,
+        max_count INTEGER
+    )
+"""
+
+_SCHEMA_2 = (
+    # A deleted article stays deleted when its feed sends it again: add_articles
+    # skips (source, article_id) pairs listed here. Keyed like articles.
+    """
+    CREATE TABLE tombstones (
+        source TEXT NOT NULL,
+        article_id TEXT NOT NULL,
+        deleted_at TEXT NOT NULL,
+        PRIMARY KEY (source, article_id)
+    ) WITHOUT ROWID
+    """,
+)
+
+
+def _feeds_schema_2(db: sqlite3.Connection) -> None:
+    """Version 2: subscriptions carry feed state, tags and retention; tombstones.
+
+    ``source`` is the identity the feed's articles are stored under: the URL
+    it was added with. ``url`` follows permanent redirects, ``source`` never
+    changes, so a moved feed's articles are not stored twice. ``kind`` says
+    how to read it: an http(s) ``url``, a local ``file`` or a ``folder``
+    (whose articles are stored under each file's own path).
+    """
+    db.execute(_SUBSCRIPTIONS_2)
+    rows = db.execute("SELECT url, title, added_at FROM subscriptions ORDER BY added_at, url")
+    for url, title, added_at in rows.fetchall():
+        db.execute(
+            "INSERT INTO subscriptions_2 (url, source, kind, user_title, added_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (url, url, _kind_of(url), title, added_at),
+        )
+    db.execute("DROP TABLE subscriptions")
+    db.execute("ALTER TABLE subscriptions_2 RENAME TO subscriptions")
+    for statement in _SCHEMA_2:
+        db.execute(statement)
+
+
+def _kind_of(url: str) -> str:
+    """How a version-1 subscription is read: schema 1 did not say, so look."""
+    if url.lower().startswith(("http://", "https://")):
+        return "url"
+    try:
+        return "folder" if Path(url).expanduser().is_dir() else "file"
+    except OSError:
+        return "file"
+
+
 #: Applied in order; the schema version is ``len(MIGRATIONS)``.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_create_schema_1]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_create_schema_1, _feeds_schema_2]
 
 
 def schema_version() -> int:
