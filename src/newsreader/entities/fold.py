@@ -39,24 +39,60 @@ ALIASES: dict[str, tuple[str, str]] = {
 _LABEL_GROUP = {"LOC": "GPE"}
 
 _POSSESSIVE = re.compile(r"['’]s?$")
-_NON_WORD = re.compile(r"[^\w]+")
+_NON_WORD = re.compile(r"[\W_]+")
 
 
 def fold_name(name: str) -> str:
-    """Case-, accent- and punctuation-folded name: "the U.N.'s" -> "un"."""
-    name = unicodedata.normalize("NFKD", name)
-    name = "".join(ch for ch in name if not unicodedata.combining(ch)).casefold().strip()
-    name = _POSSESSIVE.sub("", name).replace(".", "")
-    name = _NON_WORD.sub(" ", name).strip()
-    if name.startswith("the "):
-        name = name[4:]
-    return name
+    """Case-, accent- and punctuation-folded name: "the U.N.'s" -> "un".
+
+    The one folding rule of the project: the store files entities under it
+    (:func:`newsreader.store.names.normalize_name` is this function), so a
+    name ranked here and a name looked up there always meet. Besides case
+    and accents it drops a possessive and a leading "the", turns punctuation
+    into spaces, and joins runs of initials ("U. S." and "U.S." both give
+    "us", "J. R. R. Tolkien" gives "jrr tolkien"). A name made only of
+    punctuation keeps its trimmed, case-folded self, so a key is never empty.
+    """
+    decomposed = unicodedata.normalize("NFKD", name)
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold().strip()
+    folded = _NON_WORD.sub(" ", _POSSESSIVE.sub("", plain).replace(".", ""))
+    words = _join_initials(folded.split())
+    if len(words) > 1 and words[0] == "the":
+        words = words[1:]
+    return " ".join(words) or " ".join(plain.split())
+
+
+def _join_initials(words: list[str]) -> list[str]:
+    """``["j", "r", "r", "tolkien"]`` -> ``["jrr", "tolkien"]``."""
+    joined: list[str] = []
+    run = ""
+    for word in words:
+        if len(word) == 1:
+            run += word
+            continue
+        if run:
+            joined.append(run)
+            run = ""
+        joined.append(word)
+    if run:
+        joined.append(run)
+    return joined
+
+
+def fold_identity(label: str, name: str) -> tuple[str, str]:
+    """(label, folded name) naming one entity across articles.
+
+    A known alias brings its own label ("US" tagged ORG is still the
+    country), and LOC files under GPE. The store keys its ``entities`` rows
+    on exactly this pair.
+    """
+    folded = fold_name(name)
+    alias = ALIASES.get(folded)
+    if alias:
+        return alias
+    return _LABEL_GROUP.get(label, label), folded
 
 
 def fold_key(label: str, name: str) -> str:
     """Identity key such as ``"GPE:united states"`` for a mention of ``name``."""
-    folded = fold_name(name)
-    alias = ALIASES.get(folded)
-    if alias:
-        return f"{alias[0]}:{alias[1]}"
-    return f"{_LABEL_GROUP.get(label, label)}:{folded}"
+    return ":".join(fold_identity(label, name))

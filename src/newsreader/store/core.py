@@ -31,7 +31,8 @@ from newsreader.store.convert import (
     now_db_time,
     to_db_time,
 )
-from newsreader.store.names import normalize_name
+from newsreader.store.entity_queries import EntityQueries
+from newsreader.store.names import entity_identity
 from newsreader.store.paths import default_db_path
 from newsreader.store.subscriptions import Subscriptions
 from newsreader.store.types import ArticleHeader, Bookmark, Ingested, StoredEntity, StoreError
@@ -154,7 +155,7 @@ def _span_name(span: Any) -> str:
     return clean_line(str(getattr(span, "canonical", "") or span.text)).strip()
 
 
-class Store(Subscriptions):
+class Store(EntityQueries, Subscriptions):
     """A connection to the newsreader database. Open with :meth:`open`.
 
     Safe to share between threads. Usable as a context manager (closes on
@@ -506,7 +507,7 @@ class Store(Subscriptions):
         """Store an article's entity mentions as computed by ``engine`` (name:version).
 
         Replaces whatever was stored for the article, in one transaction.
-        Mentions are grouped into entities by (label, :func:`normalize_name`
+        Mentions are grouped into entities by :func:`entity_identity` (label, folded name
         of the canonical name or text). Spans with impossible offsets are
         skipped. Pass ``for_text`` (the text the engine was given) to drop the
         save when the article changed meanwhile, so offsets never point into
@@ -520,8 +521,8 @@ class Store(Subscriptions):
             name = _span_name(span)
             if not name:
                 continue
-            label = clean_line(str(span.label))
-            mentions.setdefault((start, end, label), (name, normalize_name(name)))
+            label, norm = entity_identity(clean_line(str(span.label)), name)
+            mentions.setdefault((start, end, label), (name, norm))
         wanted = None if for_text is None else clean_text(for_text)
         with self._writing() as db:
             row = db.execute(
@@ -598,7 +599,7 @@ class Store(Subscriptions):
         articles that said "U.S.". ``engine`` limits it to mentions computed
         by that engine.
         """
-        params: list[Any] = [clean_line(label), normalize_name(clean_line(name))]
+        params: list[Any] = [*entity_identity(clean_line(label), clean_line(name))]
         engine_filter = ""
         if engine is not None:
             engine_filter = (

@@ -1,61 +1,43 @@
 """How entity names are folded so different spellings of one name meet.
 
-"U.S." and "US", "The Guardian" and "Guardian", "new  york" and "New York"
-are the same entity for grouping and for :meth:`Store.articles_mentioning`.
-The folding is deliberately small and predictable (no edit distance, no
-alias tables): it is part of the database's identity for an entity, so
-changing it later needs a migration that recomputes ``entities.norm``.
+"U.S." and "US", "The Guardian" and "Guardian", "new  york" and "New York",
+"U.N." and "United Nations" are the same entity for grouping and for
+:meth:`Store.articles_mentioning`.
+
+There is one folding rule in the project, and it lives with the entity
+engines (:mod:`newsreader.entities.fold`): salience ranking, alias joining
+and the store must agree on what "the same entity" is, and two rules drift
+apart. This module only names it for the store. The rule is part of the
+database's identity for an entity, so changing it needs a migration that
+re-folds the stored rows (:func:`newsreader.store.refold.refold_entities`).
 """
 
 from __future__ import annotations
 
-import unicodedata
+from newsreader.entities.fold import fold_identity
 
-_DASHES_AND_SLASHES = frozenset("-‐‑‒–—―/\\_")
+__all__ = ["entity_identity", "normalize_name"]
 
 
 def normalize_name(name: str) -> str:
-    """Fold case, punctuation, whitespace and a leading "the ".
+    """The ``norm`` the store files a name under, whatever its label.
 
-    * Unicode NFKC, then case folding (``"STRASSE"`` and ``"straße"`` meet);
-    * dashes, slashes and underscores become spaces (``"Smith-Jones"`` ->
-      ``"smith jones"``); other punctuation and symbols disappear
-      (``"U.S."`` -> ``"us"``, ``"McDonald's"`` -> ``"mcdonalds"``);
-    * runs of whitespace become one space, ends are trimmed;
-    * runs of one-letter words (initials) are joined, so ``"U. S."`` meets
-      ``"U.S."`` and ``"J. R. R. Tolkien"`` meets ``"J.R.R. Tolkien"``;
-    * a leading ``"the "`` is dropped when something is left after it.
-
-    A name made only of punctuation folds to its trimmed, case-folded self,
-    so it still has a non-empty key.
+    :func:`~newsreader.entities.fold.fold_name` (case, accents, punctuation,
+    a possessive and a leading "the" folded away, runs of initials joined),
+    then a known alias replaced by its canonical name: ``"U. S."``,
+    ``"U.S."`` and ``"United States"`` all give ``"united states"``. The
+    norm never depends on the label (only which row it is may), so callers
+    that filter by label separately can use it alone. Never empty for a
+    non-blank name.
     """
-    folded = unicodedata.normalize("NFKC", name).casefold()
-    kept: list[str] = []
-    for char in folded:
-        if char in _DASHES_AND_SLASHES or char.isspace():
-            kept.append(" ")
-        elif unicodedata.category(char)[0] in "PSC":
-            continue
-        else:
-            kept.append(char)
-    result = " ".join(_join_initials("".join(kept).split()))
-    if result.startswith("the ") and len(result) > 4:
-        result = result[4:]
-    return result or " ".join(folded.split())
+    return fold_identity("", name)[1]
 
 
-def _join_initials(words: list[str]) -> list[str]:
-    """``["j", "r", "r", "tolkien"]`` -> ``["jrr", "tolkien"]``."""
-    joined: list[str] = []
-    run = ""
-    for word in words:
-        if len(word) == 1:
-            run += word
-            continue
-        if run:
-            joined.append(run)
-            run = ""
-        joined.append(word)
-    if run:
-        joined.append(run)
-    return joined
+def entity_identity(label: str, name: str) -> tuple[str, str]:
+    """The ``(label, norm)`` an ``entities`` row is keyed on.
+
+    Known aliases win over the label an engine gave ("US" tagged ORG is the
+    country, GPE) and LOC files under GPE, exactly as
+    :func:`~newsreader.entities.fold.fold_key` decides.
+    """
+    return fold_identity(label, name)

@@ -13,6 +13,8 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
+from newsreader.store.refold import refold_entities
+
 #: ``PRAGMA application_id``: "NWSR", so a file of ours is recognisable.
 APPLICATION_ID = 0x4E575352
 
@@ -215,7 +217,9 @@ def _kind_of(url: str) -> str:
 
 
 #: Applied in order; the schema version is ``len(MIGRATIONS)``.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_create_schema_1, _feeds_schema_2]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+    _create_schema_1, _feeds_schema_2, refold_entities,
+]
 
 
 def schema_version() -> int:
