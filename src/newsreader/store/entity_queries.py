@@ -212,7 +212,7 @@ class EntityQueries:
         """
         where, params = _where(label, name)
         skip = [clean_line(s) for s in skip_labels]
-        marks = ", ".join("?" for _ in skip) or "NULL"
+        skipping = f" AND o.label NOT IN ({', '.join('?' for _ in skip)})" if skip else ""
         with self._reading() as db:
             rows = db.execute(
                 "WITH target AS (SELECT e.id FROM entities AS e WHERE "
@@ -222,7 +222,7 @@ class EntityQueries:
                 "SELECT o.label, o.name, count(DISTINCT m.article_key), count(*) "
                 "FROM arts JOIN mentions AS m ON m.article_key = arts.article_key "
                 "JOIN entities AS o ON o.id = m.entity_id "
-                f"WHERE m.entity_id NOT IN (SELECT id FROM target) AND o.label NOT IN ({marks}) "
+                f"WHERE m.entity_id NOT IN (SELECT id FROM target){skipping} "
                 "GROUP BY m.entity_id ORDER BY 3 DESC, 4 DESC, 2 COLLATE NOCASE LIMIT ?",
                 [*params, *skip, max(0, int(limit))],
             ).fetchall()
@@ -234,7 +234,7 @@ def dense_days(timeline: Sequence[tuple[date, int]], *, max_days: int = 3660) ->
 
     The leading zero (the day before the first mention had none) gives a
     sparkline its floor, so a steady one-a-day entity does not draw as
-    empty. At most ``max_days`` values, the most recent ones.
+    empty. At most ``max_days`` values (the zero included), the most recent.
     """
     if not timeline:
         return []
