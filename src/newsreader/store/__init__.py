@@ -46,12 +46,22 @@ Schema 2
     ``tombstones(source, article_id, deleted_at)``: deleted articles that
     stay deleted when their feed sends them again.
 
+Schema 3
+    No new tables: entity rows are re-keyed with the one folding rule,
+    :func:`newsreader.store.names.entity_identity` (the entity engines'
+    ``fold_identity``: aliases such as "U.N."/"United Nations" and LOC/GPE
+    merge). See :mod:`newsreader.store.refold`.
+
+Entity lookups (list filter, entity view, ``newsreader entity``) are in
+:mod:`newsreader.store.entity_queries`.
+
 All datetimes handed out are timezone-aware UTC.
 """
 
 from __future__ import annotations
 
 from newsreader.store.core import Store
+from newsreader.store.entity_queries import EntityArticle, EntityFilter, EntityRef
 from newsreader.store.names import normalize_name
 from newsreader.store.paths import default_db_path
 from newsreader.store.types import (
@@ -67,6 +77,9 @@ from newsreader.store.types import (
 __all__ = [
     "ArticleHeader",
     "Bookmark",
+    "EntityArticle",
+    "EntityFilter",
+    "EntityRef",
     "Feed",
     "FeedSpec",
     "Ingested",
