@@ -49,7 +49,6 @@ _FEEDS_SQL = f"""
     )
     SELECT {_FEED_COLUMNS}, coalesce(sum(p.unread), 0), coalesce(sum(p.total), 0)
     FROM subscriptions AS s LEFT JOIN per_feed AS p ON p.id = s.id
-    {{where}}
     GROUP BY s.id ORDER BY s.added_at, s.id
 """
 
@@ -168,7 +167,7 @@ class Subscriptions:
     def feeds(self) -> list[Feed]:
         """Every subscription with its state and unread/total counts, in the order added."""
         with self._reading() as db:
-            rows = db.execute(_FEEDS_SQL.format(where="")).fetchall()
+            rows = db.execute(_FEEDS_SQL).fetchall()
         return [_feed(row) for row in rows]
 
     def feed(self, url: str) -> Feed | None:
@@ -177,7 +176,15 @@ class Subscriptions:
             found = self._find(db, url)
             if found is None:
                 return None
-            row = db.execute(_FEEDS_SQL.format(where="WHERE s.id = ?"), (found[0],)).fetchone()
+            feed_id, _url, source, kind = found
+            where, params = _feed_articles(source, kind)
+            row = db.execute(
+                f"SELECT {_FEED_COLUMNS}, "
+                f"(SELECT coalesce(sum(read = 0), 0) FROM articles WHERE {where}), "
+                f"(SELECT count(*) FROM articles WHERE {where}) "
+                "FROM subscriptions AS s WHERE s.id = ?",
+                (*params, *params, feed_id),
+            ).fetchone()
         return None if row is None else _feed(row)
 
     @staticmethod
