@@ -24,7 +24,7 @@ from newsreader.query import (
     fts_string,
     parse_query,
 )
-from newsreader.store.names import normalize_name
+from newsreader.store.names import entity_identity, normalize_name
 
 NOW = datetime(2024, 6, 15, 12, 30, tzinfo=UTC)
 
@@ -320,11 +320,16 @@ def test_is_filters() -> None:
 
 
 def test_entity_names_are_folded_and_type_narrows_them() -> None:
-    compiled = parse_query('entity:"The U.S." type:GPE').to_sql()
-    assert compiled.params == (normalize_name("The U.S."), "GPE")
+    plain = parse_query('entity:"The U.S."').to_sql()
+    assert plain.params == (normalize_name("The U.S."),)
+    compiled = parse_query('entity:"Anna Schmidt" type:PERSON').to_sql()
+    assert compiled.params == entity_identity("PERSON", "Anna Schmidt")
     assert compiled.where.count("articles.key IN") == 1  # type: went into the entity clause
+    # The store files LOC under GPE: both labels give one (label, norm) pair.
+    places = parse_query("entity:Alps type:place").to_sql()
+    assert places.params == entity_identity("LOC", "Alps")
     alone = parse_query("type:place").to_sql()
-    assert alone.params == ("GPE", "LOC")
+    assert alone.params == tuple(dict.fromkeys(entity_identity(x, "")[0] for x in ("GPE", "LOC")))
     excluded = parse_query("entity:x -type:DATE").to_sql()
     assert excluded.where.count("articles.key IN") == 2
 

@@ -15,10 +15,11 @@ in a saved query in the feeds pane::
 * ``tag:T``: the article's subscription carries tag T (exactly, ignoring
   ASCII case).
 * ``is:unread``, ``is:read``, ``is:bookmarked``.
-* ``entity:NAME``: the article mentions NAME, folded like the store folds
-  entity names ("U.S." finds "US"). ``type:PERSON`` narrows every
-  ``entity:`` of the query to that label; on its own it means "mentions
-  some PERSON". Friendly names work too: ``type:person``, ``type:place``.
+* ``entity:NAME``: the article mentions NAME, folded by the store's own
+  rule (:func:`~newsreader.store.names.entity_identity`: "U.S." finds
+  "United States"). ``type:PERSON`` narrows every ``entity:`` of the query
+  to that label; on its own it means "mentions some PERSON". Friendly
+  names work too: ``type:person``, ``type:place``.
 * ``after:DATE`` includes DATE, ``before:DATE`` excludes it, so
   ``after:2021-12-01 before:2022-01-01`` is December. DATE is
   ``YYYY-MM-DD``, ``YYYY-MM``, ``YYYY``, ``today``, ``yesterday`` or an
@@ -45,7 +46,7 @@ from typing import Any, NamedTuple
 from newsreader.entities import LABELS
 from newsreader.sanitize import clean_line as _display
 from newsreader.store.convert import clean_line
-from newsreader.store.names import normalize_name
+from newsreader.store.names import entity_identity, normalize_name
 
 #: The FTS5 table :mod:`newsreader.store.search` creates over articles.
 FTS_TABLE = "articles_fts"
@@ -489,18 +490,29 @@ def _tag_sql(value: str) -> tuple[str, list[Any]]:
     return _SUBSCRIPTION_ARTICLES.format(cond=cond), [value, value]
 
 
-def _mentions_sql(norm: str | None, labels: tuple[str, ...]) -> tuple[str, list[Any]]:
-    conditions: list[str] = []
+def _mentions_sql(name: str | None, labels: tuple[str, ...]) -> tuple[str, list[Any]]:
+    """Articles mentioning ``name`` (any label, or one of ``labels``), or any entity of ``labels``.
+
+    Names and labels are folded by the store's own rule (:func:`entity_identity`),
+    so ``entity:US type:ORG`` finds the country the store filed under GPE,
+    and ``type:LOC`` finds places filed under GPE.
+    """
     params: list[Any] = []
-    if norm is not None:
-        conditions.append("e.norm = ?")
-        params.append(norm)
-    if labels:
-        conditions.append(f"e.label IN ({', '.join('?' * len(labels))})")
-        params.extend(labels)
+    if name is None:
+        stored = tuple(dict.fromkeys(entity_identity(label, "")[0] for label in labels))
+        condition = f"e.label IN ({', '.join('?' * len(stored))})"
+        params.extend(stored)
+    elif not labels:
+        condition = "e.norm = ?"
+        params.append(normalize_name(name))
+    else:
+        pairs = list(dict.fromkeys(entity_identity(label, name) for label in labels))
+        condition = " OR ".join(["(e.label = ? AND e.norm = ?)"] * len(pairs))
+        for pair in pairs:
+            params.extend(pair)
     sql = (
         "articles.key IN (SELECT m.article_key FROM entities AS e"
-        " JOIN mentions AS m ON m.entity_id = e.id WHERE " + " AND ".join(conditions) + ")"
+        f" JOIN mentions AS m ON m.entity_id = e.id WHERE {condition})"
     )
     return sql, params
 
@@ -565,7 +577,7 @@ def _compile(query: Query, *, fts: bool, tz: tzinfo | None, now: datetime) -> Co
         elif f.name == "tag":
             add(*_tag_sql(f.value), f.negated)
         elif f.name == "entity":
-            add(*_mentions_sql(normalize_name(f.value), entity_labels), f.negated)
+            add(*_mentions_sql(f.value, entity_labels), f.negated)
         elif f.name == "type":
             if f.negated or not has_entity:
                 add(*_mentions_sql(None, f.labels), f.negated)
