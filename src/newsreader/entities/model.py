@@ -34,6 +34,8 @@ from newsreader.entities import Span
 MODEL_PATH = Path(__file__).resolve().parent / "data" / "model.bin.gz"
 #: Candidate-tag pruning width, as a multiple of the spread of transition weights.
 TAU_TRANS = 0.5
+#: Word types whose score vectors are cached (cleared when full).
+CACHE_WORDS = 30_000
 
 # --------------------------------------------------------------- tokenising
 # Order matters: abbreviations and initials before plain words, so "U.S." and
@@ -338,7 +340,7 @@ class _Model:
         self.start: list[int] = blob["start"]
         self.gaz = Gazetteer(blob["gaz"], blob["phrases"])
         self.fm = FeatureMaker(self.gaz)
-        self.cache: dict[str, tuple[list[int], ...]] = {}
+        self.cache: dict[str, tuple[array, ...]] = {}
         self.lock = threading.Lock()
         n = self.n
         # Transition columns (weights into each tag) and the pruning margin;
@@ -367,20 +369,22 @@ class _Model:
             return list(rows[0])
         return [sum(col) for col in zip(*rows, strict=True)]
 
-    def type_vectors(self, word: str) -> tuple[list[int], ...]:
+    def type_vectors(self, word: str) -> tuple[array, ...]:
         """(own, as -2, as -1, as +1, as +2) score vectors for a word type."""
         v = self.cache.get(word)
         if v is None:
             fm = self.fm
             near = fm.near(word)
             v = (
-                self._sum(fm.own(word)),
-                self._sum(["-2" + x for x in near]),
-                self._sum(["-1" + x for x in near]),
-                self._sum(["1" + x for x in near]),
-                self._sum(["2" + x for x in near]),
+                array("l", self._sum(fm.own(word))),
+                array("l", self._sum(["-2" + x for x in near])),
+                array("l", self._sum(["-1" + x for x in near])),
+                array("l", self._sum(["1" + x for x in near])),
+                array("l", self._sum(["2" + x for x in near])),
             )
-            if len(self.cache) > 200_000:
+            # Compact arrays, bounded count: about 1 KB a word type, so the
+            # cache stays under ~30 MB however much text goes through.
+            if len(self.cache) >= CACHE_WORDS:
                 self.cache.clear()
             self.cache[word] = v
         return v
@@ -508,6 +512,7 @@ def raw_spans(text: str) -> list[tuple[int, int, str]]:
 
 
 _INT_RE = re.compile(r"\d{1,3}$")
+_STAT_RE = re.compile(r"\d{1,3}$|\d*\.\d+$|-$")  # table cells: 64, .596, 5.5, -
 
 
 def _results_teams(words: list[str], sents: list[tuple[int, int]],
@@ -541,13 +546,13 @@ def _results_teams(words: list[str], sents: list[tuple[int, int]],
             j = b
             if j + 2 < e and words[j] == "(" and words[j + 2] == ")":
                 j += 3  # "Alba ( Germany ) 75"
-            nums = 0
-            while j + nums < e and _INT_RE.match(words[j + nums]):
-                nums += 1
-            if nums:
+            if j < e and _INT_RE.match(words[j]):
                 chunks.append((i, b, lab))
-                if i == s and nums >= 3:
-                    first_row = True
+                if i == s:
+                    cells = 0
+                    while j + cells < e and _STAT_RE.match(words[j + cells]):
+                        cells += 1
+                    first_row = first_row or cells >= 3
             i = b
         if len(chunks) >= 2 or first_row:
             for a, b, lab in chunks:
