@@ -19,16 +19,18 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, TextIO, TypeVar
 
 from newsreader import __version__
 
 if TYPE_CHECKING:
     from newsreader.entities import Extractor
+    from newsreader.feeds import FeedReport
     from newsreader.models import Article
-    from newsreader.store import Store
+    from newsreader.store import Feed, Store
 
 PROG = "newsreader"
+_T = TypeVar("_T")
 
 
 class CliError(Exception):
@@ -248,6 +250,308 @@ def cmd_locate(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+# --------------------------------------------------------------------------- subscriptions
+
+
+def _feeds_call(func: Callable[[], _T]) -> _T:
+    """Run a feeds-service call; its refusals become one-line errors (exit 2)."""
+    from newsreader.feeds import FeedsError
+    from newsreader.store import StoreError
+
+    try:
+        return func()
+    except FeedsError as exc:
+        raise CliError(str(exc), code=2) from None
+    except StoreError as exc:
+        raise CliError(str(exc), code=2) from None
+
+
+def _feed_or_fail(store: Store, ref: str) -> Feed:
+    from newsreader.feeds import find_feed
+
+    feed = find_feed(store, ref)
+    if feed is None:
+        raise CliError(f"not subscribed: {ref}", code=2)
+    return feed
+
+
+def cmd_add(args: argparse.Namespace, out: TextIO) -> int:
+    """Subscribe to a feed URL, a page with a feed link, a file or a folder; fetch it once."""
+    from newsreader.feeds import add_feed, refresh_feeds
+
+    store = _open_store(getattr(args, "db", None))
+    try:
+        added = _feeds_call(
+            lambda: add_feed(store, args.spec, args.title, args.tag or (), check=not args.no_fetch)
+        )
+        feed = added.feed
+        if added.found_on:
+            out.write(f"Found feed {feed.url} on {added.found_on}\n")
+        if added.note:
+            _warn(added.note)
+        name = feed.url if feed.display_title == feed.url else f"{feed.display_title} ({feed.url})"
+        if not added.created:
+            out.write(f"Already subscribed: {name}\n")
+            return 0
+        out.write(f"Subscribed: {name}\n")
+        if args.no_fetch:
+            return 0
+        summary = _feeds_call(
+            lambda: refresh_feeds(store, [feed.url], parse_in_processes=False, force=True)
+        )
+        for report in summary.reports:
+            _write_report(report, out)
+        return 0
+    finally:
+        store.close()
+
+
+def cmd_remove(args: argparse.Namespace, out: TextIO) -> int:
+    """Unsubscribe, deleting the feed's articles (bookmarks stay); asks first on a terminal."""
+    store = _open_store(getattr(args, "db", None))
+    try:
+        feeds = [_feed_or_fail(store, ref) for ref in args.urls]
+        if not args.yes and not sys.stdin.isatty():
+            raise CliError(
+                "removing deletes the feed's articles (bookmarks stay); "
+                "pass --yes to confirm when not running in a terminal",
+                code=2,
+            )
+        for feed in feeds:
+            if not args.yes and not _confirm(
+                f"Remove feed {feed.display_title} and its {feed.total} articles "
+                "(bookmarks stay)? [y/N] "
+            ):
+                out.write(f"Kept {feed.display_title}\n")
+                continue
+            removed = store.remove_feed(feed.url)
+            if removed is None:
+                _warn(f"{feed.url} was already unsubscribed")
+                continue
+            out.write(f"Removed {feed.display_title} and {removed} articles\n")
+        return 0
+    finally:
+        store.close()
+
+
+def _confirm(question: str) -> bool:
+    """Ask on stderr (stdout may be a pipe); only "y"/"yes" agrees."""
+    sys.stderr.write(question)
+    sys.stderr.flush()
+    answer = sys.stdin.readline()
+    return answer.strip().lower() in ("y", "yes")
+
+
+def cmd_rename(args: argparse.Namespace, out: TextIO) -> int:
+    """Give a feed your own title; an empty title goes back to the feed's own."""
+    store = _open_store(getattr(args, "db", None))
+    try:
+        feed = _feed_or_fail(store, args.url)
+        _feeds_call(lambda: store.rename_feed(feed.url, args.title))
+        renamed = _feed_or_fail(store, feed.url)
+        out.write(f"{renamed.url} is now shown as {renamed.display_title}\n")
+        return 0
+    finally:
+        store.close()
+
+
+def cmd_tag(args: argparse.Namespace, out: TextIO) -> int:
+    """Add tags to a feed (or take them away with --remove)."""
+    from newsreader.sanitize import clean_line
+
+    store = _open_store(getattr(args, "db", None))
+    try:
+        feed = _feed_or_fail(store, args.url)
+        given = [clean_line(tag).strip() for tag in args.tags]
+        if args.remove:
+            tags = [tag for tag in feed.tags if tag not in given]
+        else:
+            tags = [*feed.tags, *given]
+        _feeds_call(lambda: store.set_feed_tags(feed.url, tags))
+        now = _feed_or_fail(store, feed.url).tags
+        out.write(f"{feed.display_title}: {', '.join(now) if now else '(no tags)'}\n")
+        return 0
+    finally:
+        store.close()
+
+
+def cmd_retention(args: argparse.Namespace, out: TextIO) -> int:
+    """Set how long a feed's articles are kept, and apply it now."""
+    store = _open_store(getattr(args, "db", None))
+    try:
+        feed = _feed_or_fail(store, args.url)
+        if feed.is_local:
+            raise CliError("retention is for web feeds; local files are mirrored as they are", 2)
+        if args.keep_all:
+            days, count = None, None
+        else:
+            days = feed.max_age_days if args.max_age is None else args.max_age
+            count = feed.max_count if args.max_count is None else args.max_count
+        _feeds_call(lambda: store.set_feed_retention(feed.url, days, count))
+        dropped = _feeds_call(lambda: store.apply_retention(feed.source, days, count))
+        if days is None and count is None:
+            rule = "everything"
+        else:
+            parts = [f"the newest {count} articles" if count else ""]
+            parts.append(f"articles up to {days:g} days old" if days else "")
+            rule = " and ".join(part for part in parts if part)
+        out.write(f"{feed.display_title}: keeping {rule} (bookmarks always); dropped {dropped}\n")
+        return 0
+    finally:
+        store.close()
+
+
+def cmd_feeds(args: argparse.Namespace, out: TextIO) -> int:
+    """List subscriptions with unread counts and their last error."""
+    store = _open_store(getattr(args, "db", None))
+    try:
+        feeds = store.feeds()
+    finally:
+        store.close()
+    for feed in feeds:
+        if args.json:
+            _emit_json(_feed_json(feed), out)
+            continue
+        tags = f"  [{', '.join(feed.tags)}]" if feed.tags else ""
+        error = f"  ! {feed.last_error}" if feed.last_error else ""
+        out.write(
+            f"{feed.unread:6d}/{feed.total:<6d} {feed.display_title}  {feed.url}{tags}{error}\n"
+        )
+    if not feeds and not args.json:
+        out.write("No subscriptions yet. Add one with `newsreader add URL`.\n")
+    return 0
+
+
+def _feed_json(feed: Feed) -> dict[str, object]:
+    return {
+        "url": feed.url,
+        "title": feed.display_title,
+        "feed_title": feed.title,
+        "user_title": feed.user_title,
+        "kind": feed.kind,
+        "source": feed.source,
+        "tags": list(feed.tags),
+        "unread": feed.unread,
+        "total": feed.total,
+        "last_error": feed.last_error,
+        "error_count": feed.error_count,
+        "last_success": _iso(feed.last_success),
+        "last_attempt": _iso(feed.last_attempt),
+        "next_attempt": _iso(feed.next_attempt),
+        "added_at": _iso(feed.added_at),
+        "max_age_days": feed.max_age_days,
+        "max_count": feed.max_count,
+    }
+
+
+def cmd_refresh(args: argparse.Namespace, out: TextIO) -> int:
+    """Fetch every subscription (or those named) and store new articles."""
+    from newsreader.feeds import refresh_feeds
+
+    if args.concurrency < 1:
+        raise CliError("--concurrency must be at least 1", code=2)
+    store = _open_store(getattr(args, "db", None))
+
+    def show(report: FeedReport) -> None:
+        if args.json:
+            _emit_json(report.as_json(), out)
+            out.flush()
+        else:
+            _write_report(report, out)
+
+    try:
+        summary = _feeds_call(
+            lambda: refresh_feeds(
+                store, args.urls or None, concurrency=args.concurrency, force=args.force,
+                on_result=show,
+            )
+        )
+    finally:
+        store.close()
+    if not args.json:
+        if summary.total == 0:
+            out.write("No subscriptions yet. Add one with `newsreader add URL`.\n")
+        else:
+            deferred = summary.count("deferred")
+            out.write(
+                f"{summary.total} feeds: {summary.new} new articles, {summary.updated} updated"
+                + (f", {summary.failed} failed" if summary.failed else "")
+                + (f", {deferred} deferred (asked us to wait)" if deferred else "")
+                + "\n"
+            )
+    return 1 if summary.failed else 0
+
+
+def _write_report(report: FeedReport, out: TextIO) -> None:
+    """One line per feed: status, counts, title, and the reason when it failed."""
+    counts = []
+    if report.new:
+        counts.append(f"{report.new} new")
+    if report.updated:
+        counts.append(f"{report.updated} updated")
+    if report.removed:
+        counts.append(f"{report.removed} removed")
+    # Feed titles and reasons come from the store, already one clean line each;
+    # the padding stays so a long refresh reads as columns.
+    line = f"{report.status.replace('_', ' '):<12} {', '.join(counts):<22} {report.title}"
+    if report.error:
+        line += f": {report.error}"
+    if report.moved_from:
+        line += f" (moved permanently to {report.url})"
+    if report.status == "deferred" and report.next_attempt:
+        line += f" (until {report.next_attempt.astimezone().strftime('%Y-%m-%d %H:%M')})"
+    out.write(line.replace("\n", " ").rstrip() + "\n")
+    for warning in report.warnings:
+        _warn(f"{report.title}: warning: {warning}")
+
+
+def cmd_import_opml(args: argparse.Namespace, out: TextIO) -> int:
+    """Subscribe to every feed of an OPML list; bad entries are reported, the rest imported."""
+    from newsreader.feeds import import_opml
+
+    store = _open_store(getattr(args, "db", None))
+    try:
+        report = _feeds_call(lambda: import_opml(store, args.file))
+    finally:
+        store.close()
+    for problem in report.problems:
+        _warn(f"{args.file}: {problem}")
+    out.write(
+        f"Imported {report.added} new feeds from {report.path}"
+        f" ({report.existing} already subscribed, {report.duplicates} duplicates in the list,"
+        f" {len(report.problems)} problems)\n"
+    )
+    return 1 if report.problems or not report.feeds else 0
+
+
+def cmd_export_opml(args: argparse.Namespace, out: TextIO) -> int:
+    """Write the subscriptions as OPML (tags as folders) to FILE or stdout."""
+    from newsreader.feeds import export_opml
+
+    store = _open_store(getattr(args, "db", None))
+    try:
+        feeds = store.feeds()
+        document = _feeds_call(lambda: export_opml(store))
+    finally:
+        store.close()
+    local = sum(feed.is_local for feed in feeds)
+    if local:
+        _warn(f"left out {local} local file/folder subscription(s): OPML lists web feeds")
+    if args.file in (None, "-"):
+        out.write(document)
+        return 0
+    target = Path(args.file)
+    partial = target.with_name(target.name + ".part")
+    try:
+        partial.write_text(document, encoding="utf-8")
+        partial.replace(target)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise CliError(f"cannot write {target}: {exc.strerror or exc}") from None
+    sys.stderr.write(f"Wrote {len(feeds) - local} feeds to {_one_line(str(target))}\n")
+    return 0
+
+
 def cmd_app(args: argparse.Namespace, out: TextIO) -> int:
     """Open the app on SOURCEs (or the subscriptions, or the sample feeds)."""
     from newsreader.store import StoreError
@@ -282,6 +586,15 @@ def _app_parser() -> argparse.ArgumentParser:
             "  parse SOURCE...       read and parse without storing\n"
             "  entities FILE|-       print an article's named entities\n"
             "  bookmarks             list bookmarks\n"
+            "  add URL|PATH          subscribe (a web page: its feed is found)\n"
+            "  remove URL            unsubscribe and delete its articles (bookmarks stay)\n"
+            "  rename URL TITLE      show a feed under your own title\n"
+            "  tag URL TAG...        tag a feed (--remove to untag)\n"
+            "  retention URL         keep a feed's articles N days / N articles\n"
+            "  feeds                 list subscriptions, unread counts and errors\n"
+            "  refresh [URL...]      fetch subscriptions and store new articles\n"
+            "  import-opml FILE      subscribe to every feed of an OPML list\n"
+            "  export-opml [FILE]    write subscriptions as OPML\n"
             "  engines               list entity engines\n"
             "  locate                print where data is kept\n"
         ),
@@ -328,6 +641,88 @@ def _command_parsers() -> dict[str, argparse.ArgumentParser]:
     bookmarks = make("bookmarks", cmd_bookmarks, "List bookmarks, newest first.")
     bookmarks.add_argument("--json", action="store_true", help="one JSON object per bookmark")
 
+    add = make(
+        "add",
+        cmd_add,
+        "Subscribe to a feed URL, a web page that links its feed (the feed is found and "
+        "subscribed), a local feed/article file or a folder; then fetch it once.",
+    )
+    add.add_argument("spec", metavar="URL|PATH")
+    add.add_argument("--title", help="your own title for the feed")
+    add.add_argument("--tag", action="append", metavar="TAG", help="a tag (repeatable)")
+    add.add_argument(
+        "--no-fetch", action="store_true", help="subscribe without checking or fetching it now"
+    )
+
+    remove = make(
+        "remove",
+        cmd_remove,
+        "Unsubscribe and delete the feed's articles. Bookmarked articles stay. "
+        "Asks first on a terminal; elsewhere it needs --yes.",
+    )
+    remove.add_argument("urls", nargs="+", metavar="URL")
+    remove.add_argument("-y", "--yes", action="store_true", help="do not ask")
+
+    rename = make("rename", cmd_rename, "Show a feed under your own title ('' undoes it).")
+    rename.add_argument("url", metavar="URL")
+    rename.add_argument("title", metavar="TITLE")
+
+    tag = make("tag", cmd_tag, "Add tags to a feed, or remove them with --remove.")
+    tag.add_argument("url", metavar="URL")
+    tag.add_argument("tags", nargs="+", metavar="TAG")
+    tag.add_argument("--remove", action="store_true", help="remove these tags")
+
+    retention = make(
+        "retention",
+        cmd_retention,
+        "Set how long a feed's articles are kept, and apply it now. Bookmarked articles "
+        "are always kept; dropped ones do not come back on refresh.",
+    )
+    retention.add_argument("url", metavar="URL")
+    retention.add_argument("--max-age", type=float, metavar="DAYS", help="drop older articles")
+    retention.add_argument("--max-count", type=int, metavar="N", help="keep the newest N")
+    retention.add_argument("--keep-all", action="store_true", help="no limits (the default)")
+
+    feeds = make("feeds", cmd_feeds, "List subscriptions with unread counts and last errors.")
+    feeds.add_argument(
+        "--json",
+        action="store_true",
+        help='one JSON object per feed: {"url", "title", "tags", "unread", "total", '
+        '"last_error", ...}',
+    )
+
+    refresh = make(
+        "refresh",
+        cmd_refresh,
+        "Fetch every subscription (or the URLs given), store new articles and report each "
+        "feed. Exit status 1 when any feed failed.",
+    )
+    refresh.add_argument("urls", nargs="*", metavar="URL")
+    refresh.add_argument(
+        "--json",
+        action="store_true",
+        help='one JSON object per feed: {"url", "status", "new", "updated", "error", ...}',
+    )
+    refresh.add_argument(
+        "--concurrency", type=int, default=8, metavar="N", help="requests at once (default 8)"
+    )
+    refresh.add_argument(
+        "--force", action="store_true", help="also fetch feeds that asked us to wait"
+    )
+
+    import_opml = make(
+        "import-opml",
+        cmd_import_opml,
+        "Subscribe to every feed of an OPML (or FOAF) list; folders become tags. "
+        "Bad entries are reported (exit status 1) and the rest imported.",
+    )
+    import_opml.add_argument("file", metavar="FILE")
+
+    export_opml = make(
+        "export-opml", cmd_export_opml, "Write the web subscriptions as OPML, tags as folders."
+    )
+    export_opml.add_argument("file", nargs="?", metavar="FILE", help="default: stdout")
+
     make("engines", cmd_engines, "List the entity engines this installation can use.")
     make("locate", cmd_locate, "Print where newsreader keeps its data.")
     return parsers
@@ -355,7 +750,22 @@ def _split_command(argv: list[str]) -> tuple[str | None, list[str]]:
     return None, argv
 
 
-_COMMAND_NAMES = ("parse", "entities", "bookmarks", "engines", "locate")
+_COMMAND_NAMES = (
+    "parse",
+    "entities",
+    "bookmarks",
+    "engines",
+    "locate",
+    "add",
+    "remove",
+    "rename",
+    "tag",
+    "retention",
+    "feeds",
+    "refresh",
+    "import-opml",
+    "export-opml",
+)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
