@@ -261,6 +261,22 @@ def test_errors_are_reported_and_kept_per_feed(server: FeedServer, store: Store)
     assert one(store, server.url("/busy")).status == "deferred"
 
 
+def test_hostile_reason_phrase_is_cleaned(server: FeedServer, store: Store) -> None:
+    def route(handler: BaseHTTPRequestHandler) -> None:
+        handler.send_response(599, "Evil\x9b2J\x9d52;c;aGk= phrase")
+        handler.send_header("Content-Length", "0")
+        handler.end_headers()
+
+    server.routes["/evil"] = route
+    url = server.url("/evil")
+    store.add_feed(url)
+    report = one(store, url)
+    stored = store.feed(url)
+    assert report.status == "error" and report.error and stored and stored.last_error
+    for text in (report.error, stored.last_error):
+        assert "\x9b" not in text and "\x9d" not in text and "599" in text
+
+
 def test_unreachable_server_is_an_error_not_an_exception(store: Store) -> None:
     url = "http://127.0.0.1:9/feed"  # discard port: nothing listens
     store.add_feed(url)

@@ -254,12 +254,19 @@ def cmd_locate(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _feeds_call(func: Callable[[], _T]) -> _T:
-    """Run a feeds-service call; its refusals become one-line errors (exit 2)."""
-    from newsreader.feeds import FeedsError
+    """Run a feeds-service call; its refusals become one-line errors.
+
+    Exit status 1 when the feed itself failed (an HTTP error, a page with no
+    feed link), 2 when the request was wrong (not subscribed, no such file)
+    or the database is unusable.
+    """
+    from newsreader.feeds import FeedsError, FeedUnavailable
     from newsreader.store import StoreError
 
     try:
         return func()
+    except FeedUnavailable as exc:
+        raise CliError(str(exc), code=1) from None
     except FeedsError as exc:
         raise CliError(str(exc), code=2) from None
     except StoreError as exc:
@@ -521,7 +528,7 @@ def cmd_import_opml(args: argparse.Namespace, out: TextIO) -> int:
         f" ({report.existing} already subscribed, {report.duplicates} duplicates in the list,"
         f" {len(report.problems)} problems)\n"
     )
-    return 1 if report.problems or not report.feeds else 0
+    return 1 if report.problems else 0
 
 
 def cmd_export_opml(args: argparse.Namespace, out: TextIO) -> int:

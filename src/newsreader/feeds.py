@@ -42,6 +42,7 @@ from newsreader.store import Feed, FeedSpec, Store
 __all__ = [
     "AddResult",
     "FeedReport",
+    "FeedUnavailable",
     "FeedsError",
     "ImportReport",
     "RefreshSummary",
@@ -62,7 +63,11 @@ _PROBE_MAX_BYTES = 5_000_000
 
 
 class FeedsError(Exception):
-    """A request that cannot be done ("not subscribed", "no feed found"); one-line message."""
+    """A request that cannot be done ("not subscribed", "no such file"); one-line message."""
+
+
+class FeedUnavailable(FeedsError):
+    """The URL was fetched but gave no feed (an HTTP error, a page without feed links)."""
 
 
 # --------------------------------------------------------------------------- results
@@ -258,7 +263,7 @@ def _add_url(
         note = f"could not check {clean_line(url, 200)} now ({probe.error}); subscribed anyway"
         return AddResult(_added(store, url), created, note=note)
     if probe.error:
-        raise FeedsError(f"{clean_line(url, 200)}: {probe.error}")
+        raise FeedUnavailable(f"{clean_line(url, 200)}: {clean_line(probe.error)}")
     assert probe.feed_url is not None
     feed_url = probe.feed_url
     existing = find_feed(store, feed_url)
@@ -468,13 +473,14 @@ def _store_result(store: Store, feed: Feed, result: FeedResult) -> FeedReport:
         store.prune_tombstones(feed.source, (article.id for article in result.articles))
     if not feed.user_title and feed_title:
         title = feed_title
+    error = clean_line(result.error or "error") if result.status == "error" else None
     return FeedReport(
         stored_url or feed.url,
-        title,
+        clean_line(title),
         status,
         new=new,
         updated=updated,
-        error=result.error if result.status == "error" else None,
+        error=error,
         moved_from=moved_from,
         next_attempt=state.next_attempt,
         removed=removed,
