@@ -632,22 +632,24 @@ def propagate(words: list[str], ents: list[tuple[int, int, str]]) -> list[tuple[
     for a, b, _ in out:
         covered[a:b] = b"\x01" * (b - a)
     lower = {w for w in words if w[:1].islower()}
-    firsts: dict[str, list[int]] = {}
-    for key in best:
-        firsts.setdefault(key[0], [])
-    for i, w in enumerate(words):
-        pos = firsts.get(w)
-        if pos is not None:
-            pos.append(i)
+    firsts: dict[str, list[tuple[tuple[str, ...], str]]] = {}
     for key, lab in best.items():
         k0 = key[0]
         if not k0[:1].isupper() or (len(key) == 1 and k0.lower() in lower):
             continue
-        n = len(key)
-        for i in firsts[k0]:
+        firsts.setdefault(k0, []).append((key, lab))
+    for cands in firsts.values():
+        cands.sort(key=lambda kl: -len(kl[0]))  # longest name first
+    for i, w in enumerate(words):
+        cands = firsts.get(w)
+        if cands is None or covered[i]:
+            continue
+        for key, lab in cands:
+            n = len(key)
             if tuple(words[i:i + n]) == key and not any(covered[i:i + n]):
                 out.append((i, i + n, lab))
                 covered[i:i + n] = b"\x01" * n
+                break
     out.sort()
     return out
 
