@@ -23,13 +23,16 @@ from newsreader.query import QueryError, parse_query
 from newsreader.store import Store, StoreError, schema
 from newsreader.store import search as search_module
 from newsreader.store.search import (
+    Excerpt,
     SearchCancelled,
     SearchHit,
     count,
+    excerpts,
     has_index,
     migrate_search,
     rebuild_index,
     search,
+    sync_index,
 )
 
 NOW = datetime(2022, 1, 15, tzinfo=UTC)
@@ -83,8 +86,8 @@ def test_migration_through_open_creates_index_and_triggers(store: Store) -> None
     assert db is not None
     assert has_index(db)
     names = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
-    assert {"articles_fts_insert", "articles_fts_delete", "articles_fts_update"} <= names
-    assert "entities_by_norm" in names
+    assert {"articles_search_insert", "articles_search_delete", "articles_search_update"} <= names
+    assert {"search_pending", "entities_by_norm"} <= names
     assert db.execute("PRAGMA user_version").fetchone()[0] == len(schema.MIGRATIONS)
 
 
@@ -119,6 +122,65 @@ def test_triggers_follow_insert_update_delete(store: Store) -> None:
     store.delete_article(key)
     assert find(store, "port") == []
     assert find(store, "") == []
+
+
+def test_changes_wait_in_pending_until_synced(store: Store) -> None:
+    db = store._db
+    assert db is not None
+    [key] = store.add_articles([make("1", "Harbour strike", "Dock workers walked out.")])
+    assert db.execute("SELECT key, indexed FROM search_pending").fetchall() == [(key, 0)]
+    assert sync_index(store) == 1
+    assert sync_index(store) == 0
+    store.set_read(key)
+    assert db.execute("SELECT count(*) FROM search_pending").fetchone()[0] == 0
+    store.add_articles([make("1", "Port strike", "Dock workers walked out.")])
+    assert db.execute("SELECT key, indexed, title FROM search_pending").fetchall() == [
+        (key, 1, "Harbour strike")
+    ]
+    # Changed twice before a sync: the first note (what the index holds) stays.
+    store.add_articles([make("1", "Port strike ends", "Dock workers walked out.")])
+    assert db.execute("SELECT title FROM search_pending").fetchall() == [("Harbour strike",)]
+    assert find(store, "port") == [key]  # search syncs first
+    assert find(store, "harbour") == []
+    db.execute("INSERT INTO articles_fts (articles_fts) VALUES ('integrity-check')")
+
+
+def test_insert_then_delete_before_a_sync(store: Store) -> None:
+    [key] = store.add_articles([make("1", "Gone soon", "Short lived.")])
+    store.delete_article(key)
+    assert sync_index(store) == 1
+    assert find(store, "gone") == []
+    db = store._db
+    assert db is not None
+    db.execute("INSERT INTO articles_fts (articles_fts) VALUES ('integrity-check')")
+
+
+def test_sync_on_a_bare_connection_inside_a_transaction(store: Store) -> None:
+    store.add_articles([make("1", "Budget", "x")])
+    db = store._db
+    assert db is not None
+    db.execute("BEGIN")
+    assert sync_index(db) == 1
+    db.execute("ROLLBACK")
+    assert sync_index(db) == 1  # rolled back with the caller's transaction, so still pending
+    assert sync_index(db) == 0
+
+
+def test_a_busy_file_still_searches_what_is_indexed(store: Store, tmp_path: Path) -> None:
+    [old] = store.add_articles([make("1", "Budget one", "x")])
+    sync_index(store)
+    store.add_articles([make("2", "Budget two", "x")])
+    other = sqlite3.connect(tmp_path / "news.db", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another process holds the write lock
+    db = store._db
+    assert db is not None
+    db.execute("PRAGMA busy_timeout = 0")
+    try:
+        assert find(store, "budget") == [old]
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert len(find(store, "budget")) == 2
 
 
 def test_delete_source_and_remove_feed_leave_no_stale_rows(store: Store) -> None:
@@ -180,31 +242,54 @@ def test_phrases_must_be_adjacent(store: Store) -> None:
     assert sorted(find(store, "energy policy")) == sorted([adjacent, apart])
 
 
+def excerpt(hit: SearchHit) -> Excerpt:
+    assert hit.excerpt is not None
+    return hit.excerpt
+
+
 def test_snippet_offsets_point_at_the_matched_words(store: Store) -> None:
     text = "First paragraph.\n\nThe   chancellor met\tthe energy ministers.\n" + "filler " * 60
     [key] = store.add_articles([make("1", "Energy talks", text)])
     [hit] = search(store, parse_query("energy chancellor"))
     assert hit.header.key == key
-    assert "\n" not in hit.snippet and "\t" not in hit.snippet and "  " not in hit.snippet
-    assert "\x02" not in hit.snippet and "\x03" not in hit.snippet
-    marked = [hit.snippet[start:end] for start, end in hit.highlights]
+    found = excerpt(hit)
+    assert "\n" not in found.snippet and "\t" not in found.snippet
+    assert "  " not in found.snippet
+    assert "\x02" not in found.snippet and "\x03" not in found.snippet
+    marked = [found.snippet[start:end] for start, end in found.highlights]
     assert marked == ["chancellor", "energy"]
-    assert hit.snippet.endswith("…")  # cut after the context
-    assert [hit.header.title[s:e] for s, e in hit.title_highlights] == ["Energy"]
+    assert found.snippet.endswith("…")  # cut after the context
+    assert [hit.header.title[s:e] for s, e in found.title_highlights] == ["Energy"]
 
 
 def test_phrase_highlight_covers_the_phrase(store: Store) -> None:
     store.add_articles([make("1", "T", "They said energy\n\npolicy matters.")])
-    [hit] = search(store, '"energy policy"')
-    assert [hit.snippet[s:e] for s, e in hit.highlights] == ["energy policy"]
+    found = excerpt(search(store, '"energy policy"')[0])
+    assert [found.snippet[s:e] for s, e in found.highlights] == ["energy policy"]
 
 
 def test_markup_in_data_stays_text(store: Store) -> None:
     store.add_articles([make("1", "[bold red]Alert[/]", "Text with [link=x]markup[/link] here.")])
     [hit] = search(store, "markup")
     assert hit.header.title == "[bold red]Alert[/]"
-    assert "[link=x]" in hit.snippet
-    assert [hit.snippet[s:e] for s, e in hit.highlights] == ["markup"]
+    found = excerpt(hit)
+    assert "[link=x]" in found.snippet
+    assert [found.snippet[s:e] for s, e in found.highlights] == ["markup"]
+
+
+def test_only_the_first_rows_get_excerpts_and_the_rest_on_request(store: Store) -> None:
+    keys_ = store.add_articles(
+        [make(str(n), f"Budget {n}", "budget " * (n + 1)) for n in range(10)]
+    )
+    hits = search(store, "budget", excerpts=3)
+    assert [hit.excerpt is not None for hit in hits] == [True] * 3 + [False] * 7
+    later = [hit.header.key for hit in hits[3:]]
+    found = excerpts(store, "budget", [*later, 99_999])
+    assert sorted(found) == sorted(later)
+    assert all(e.highlights for e in found.values())
+    assert excerpts(store, "is:unread", keys_) == {}
+    assert excerpts(store, "budget", []) == {}
+    assert len(search(store, "budget", excerpts=0)) == 10
 
 
 def test_filter_only_queries_list_newest_first_without_snippets(store: Store) -> None:
@@ -215,7 +300,7 @@ def test_filter_only_queries_list_newest_first_without_snippets(store: Store) ->
     ])
     hits = search(store, parse_query(""))
     assert keys(hits) == [new, old, undated]
-    assert all(hit.snippet == "" and hit.rank is None for hit in hits)
+    assert all(hit.excerpt is None and hit.rank is None for hit in hits)
     assert keys(search(store, "", limit=1)) == [new]
     assert keys(search(store, "", limit=None)) == [new, old, undated]
     assert search(store, "", limit=0) == []
