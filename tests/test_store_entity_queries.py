@@ -168,6 +168,8 @@ def test_dense_days_fill_gaps_and_start_from_zero() -> None:
     assert dense_days([]) == []
     long = [(date(2000, 1, 1), 1), (date(2024, 1, 1), 5)]
     assert dense_days(long, max_days=10) == [0] * 9 + [5]
+    assert dense_days([(date(2024, 3, 1), 2)], min_days=5) == [0, 0, 0, 0, 2]
+    assert dense_days(timeline, min_days=3) == [0, 3, 0, 0, 1]  # already longer
 
 
 def test_co_occurring_ranks_by_shared_articles(store: Store, news) -> None:

@@ -229,19 +229,21 @@ class EntityQueries:
         return [EntityRef(*row) for row in rows]
 
 
-def dense_days(timeline: Sequence[tuple[date, int]], *, max_days: int = 3660) -> list[int]:
+def dense_days(
+    timeline: Sequence[tuple[date, int]], *, max_days: int = 3660, min_days: int = 0
+) -> list[int]:
     """Counts for every day of a sparse timeline, with a zero day in front.
 
     The leading zero (the day before the first mention had none) gives a
     sparkline its floor, so a steady one-a-day entity does not draw as
-    empty. At most ``max_days`` values (the zero included), the most recent.
+    empty. ``min_days`` pads the front with more empty days, so a short
+    history still reads as "quiet, then this". At most ``max_days`` values
+    (the zeros included), the most recent.
     """
     if not timeline:
         return []
     counts = dict(timeline)
-    last = timeline[-1][0]
-    first = max(timeline[0][0], date.fromordinal(max(1, last.toordinal() - max_days + 2)))
-    return [0] + [
-        counts.get(date.fromordinal(day), 0)
-        for day in range(first.toordinal(), last.toordinal() + 1)
-    ]
+    last = timeline[-1][0].toordinal()
+    first = min(timeline[0][0].toordinal() - 1, last - min_days + 1)
+    first = max(first, last - max_days + 1, 1)
+    return [counts.get(date.fromordinal(day), 0) for day in range(first, last + 1)]
