@@ -358,7 +358,8 @@ async def test_sidebar_shows_sections_with_counts(db_path, wire, fake_extractor)
         prompts = [str(sidebar.get_option_at_index(i).prompt)
                    for i in range(sidebar.option_count)]
         headings = [p.split()[0] for p in prompts if p and not p.startswith(" ")]
-        assert headings == ["People", "Organisations", "Places", "Groups", "Dates"]
+        # Related articles (sharing Berlin, Germany...) follow the entity kinds.
+        assert headings == ["People", "Organisations", "Places", "Groups", "Dates", "Related"]
         merkel = next(p for p in prompts if "Angela Merkel" in p)
         assert merkel.split()[-1] == "4"  # "Angela Merkel" once, "Merkel" three times
 

@@ -154,22 +154,24 @@ class NewsReaderApp(App[None]):
                                 screen.action_toggle_bookmarks_view)
             yield SystemCommand("Open in browser", "Open the article's web page",
                                 screen.action_open_link)
+            yield SystemCommand("Entity view", "Every article that mentions the chosen entity",
+                                screen.action_view_entity)
+            yield SystemCommand("Filter by entity",
+                                "List only articles that mention the chosen entity, or all",
+                                screen.action_filter_entity)
         yield SystemCommand("Help", "Show every key", self.action_help)
 
     # ------------------------------------------------------------------ actions
     def action_help(self) -> None:
+        """Show the keys of the screen on top, pane by pane (read from the live bindings)."""
         if isinstance(self.screen, HelpScreen):
             return
-        main = self.screen
+        screen = self.screen
         sections: list[tuple[str, list[tuple[str, str]]]] = [
-            ("Everywhere", binding_rows([main, self])),
+            ("Everywhere", binding_rows([screen, self])),
         ]
-        for title, selector in (
-            ("Article list", "#articles"),
-            ("Reader", "#reader"),
-            ("Entities", "#entities"),
-        ):
-            nodes = list(main.query(selector))
+        for title, selector in getattr(screen, "HELP_SECTIONS", ()):
+            nodes = list(screen.query(selector))
             if nodes:
                 sections.append((title, binding_rows(nodes)))
         self.push_screen(HelpScreen(sections))

@@ -14,8 +14,16 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from newsreader.models import Article, SourceError
-    from newsreader.store import ArticleHeader, StoredEntity
+    from newsreader.store import (
+        ArticleHeader,
+        EntityArticle,
+        EntityFilter,
+        EntityRef,
+        StoredEntity,
+    )
 
 
 @dataclass
@@ -24,6 +32,7 @@ class HeadersLoaded(Message):
 
     headers: list[ArticleHeader]
     bookmarked_only: bool
+    entity_filter: EntityFilter | None = None
 
 
 @dataclass
@@ -43,6 +52,7 @@ class SourcesLoaded(Message):
     errors: list[SourceError] = field(default_factory=list)
     article_count: int = 0
     warnings: list[SourceError] = field(default_factory=list)
+    entity_filter: EntityFilter | None = None
 
 
 @dataclass
@@ -77,3 +87,27 @@ class EntitiesUnavailable(Message):
     """The entity engine could not be loaded; the app carries on without highlights."""
 
     reason: str
+
+
+@dataclass
+class RelatedLoaded(Message):
+    """Stored articles sharing entities with article ``key``, best first."""
+
+    key: int
+    headers: list[ArticleHeader]
+
+
+@dataclass
+class EntityViewLoaded(Message):
+    """Everything the entity view shows for one entity, read in one worker.
+
+    ``found`` is the stored entity (None when nothing mentions it any more);
+    ``articles`` are the newest of the ``total_articles`` that mention it.
+    """
+
+    entity: tuple[str, str]
+    found: EntityRef | None
+    articles: list[EntityArticle]
+    timeline: list[tuple[date, int]]
+    company: list[EntityRef]
+    total_articles: int = 0

@@ -1,9 +1,14 @@
-"""The one working screen: article list, reader and entity sidebar, plus the status line.
+"""The main working screen: article list, reader and entity sidebar, plus the status line.
 
 The screen owns the flow of data. Widgets post messages up (a new cursor
 position, an entity picked); the screen starts thread workers for anything
 that touches SQLite, the sources or the entity engine, and calls down into
 the widgets when the workers' messages come back.
+
+Navigation by entity starts here: ``v`` opens the entity view
+(:mod:`newsreader.ui.screens.entity`) and ``e`` narrows the list to the
+articles that mention an entity (an :class:`EntityFilter`, shown in the
+status line; ``e`` again or Esc from the list clears it).
 """
 
 from __future__ import annotations
@@ -20,6 +25,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Label
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from newsreader.store.entity_queries import EntityFilter
+from newsreader.store.names import entity_identity
 from newsreader.ui.messages import (
     ArticleLoaded,
     EntitiesLoaded,
@@ -27,16 +34,20 @@ from newsreader.ui.messages import (
     EntityProgress,
     HeadersLoaded,
     LoadingSources,
+    RelatedLoaded,
     SourcesLoaded,
 )
-from newsreader.ui.text import web_link
+from newsreader.ui.screens.entity import EntityScreen
+from newsreader.ui.text import safe_line, web_link
 from newsreader.ui.widgets.article_list import ArticleList
-from newsreader.ui.widgets.entity_sidebar import EntityOption, EntitySidebar
+from newsreader.ui.widgets.entity_sidebar import EntityOption, EntitySidebar, RelatedOption
 from newsreader.ui.widgets.reader import Reader
 
 if TYPE_CHECKING:
-    from newsreader.store import ArticleHeader
+    from newsreader.store import ArticleHeader, Store
     from newsreader.ui.app import NewsReaderApp
+
+EntityKey = tuple[str, str]  # (label, name)
 
 #: Below this width the sidebar is hidden so list and reader keep usable widths.
 NARROW_WIDTH = 90
@@ -44,6 +55,8 @@ NARROW_WIDTH = 90
 MEDIUM_WIDTH = 110
 #: Background extraction reports progress to the status line every this many articles.
 PROGRESS_EVERY = 10
+#: How many related articles the sidebar lists.
+RELATED_LIMIT = 8
 
 EMPTY_HINT = (
     "No articles yet.\n\n"
@@ -54,6 +67,13 @@ EMPTY_HINT = (
 
 class MainScreen(Screen[None]):
     """List on the left, reader in the centre, entities on the right."""
+
+    #: (help heading, selector) pairs: the ``?`` screen lists these panes' keys.
+    HELP_SECTIONS: ClassVar[tuple[tuple[str, str], ...]] = (
+        ("Article list", "#articles"),
+        ("Reader", "#reader"),
+        ("Entities", "#entities"),
+    )
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("b", "toggle_bookmark", "Bookmark", id="bookmark",
@@ -76,8 +96,14 @@ class MainScreen(Screen[None]):
         Binding("left_square_bracket", "previous_mention", "Previous mention", show=False,
                 key_display="[", id="previous_mention",
                 tooltip="Jump to the previous mention of the highlighted entity"),
+        Binding("v", "view_entity", "Entity view", id="view_entity",
+                tooltip="Open the entity view: every article that mentions the entity "
+                "(the one under the sidebar cursor, else the emphasised one)"),
+        Binding("e", "filter_entity", "Filter", id="filter_entity",
+                tooltip="List only articles that mention the entity; again to list all"),
         Binding("escape", "clear_entity", "Back", show=False, id="clear_entity",
-                tooltip="Stop emphasising the entity, else go back to the list"),
+                tooltip="Stop emphasising the entity, else go back to the list, "
+                "else clear the entity filter"),
         Binding("tab", "app.focus_next", "Next pane", show=False, id="focus_next",
                 tooltip="Move focus to the next pane"),
         Binding("shift+tab", "app.focus_previous", "Previous pane", show=False,
@@ -92,6 +118,11 @@ class MainScreen(Screen[None]):
         self._entity_message = ""
         self._counts = (0, 0, 0)  # articles, unread, bookmarked
         self._mention_index = -1
+        self.entity_filter: EntityFilter | None = None
+        # An article to move to once the list holds it, and the entity to
+        # emphasise in it (set when the entity view opens an article).
+        self._pending_key: int | None = None
+        self._pending_entity: tuple[int, EntityKey] | None = None
 
     @property
     def news_app(self) -> NewsReaderApp:
@@ -146,14 +177,14 @@ class MainScreen(Screen[None]):
         """Paint what the store has, then read every source and store it."""
         worker = get_current_worker()
         store = self.news_app.store
-        only = self.bookmarked_only
-        headers = store.headers(bookmarked_only=only)
-        self.post_message(HeadersLoaded(headers, only))
+        only, chosen = self.bookmarked_only, self.entity_filter
+        headers = _headers(store, only, chosen)
+        self.post_message(HeadersLoaded(headers, only, chosen))
         specs = self.news_app.resolve_sources()
         if worker.is_cancelled:
             return
         if not specs:
-            self.post_message(SourcesLoaded(headers, only, []))
+            self.post_message(SourcesLoaded(headers, only, [], entity_filter=chosen))
             return
         self.post_message(LoadingSources(specs))
         from newsreader.sources import load_sources
@@ -162,20 +193,29 @@ class MainScreen(Screen[None]):
         if worker.is_cancelled:
             return
         keys = store.add_articles(result.articles) if result.articles else []
-        only = self.bookmarked_only
-        headers = store.headers(bookmarked_only=only)
+        only, chosen = self.bookmarked_only, self.entity_filter
+        headers = _headers(store, only, chosen)
         self.post_message(
             SourcesLoaded(
                 headers, only, keys, list(result.errors), len(result.articles),
-                list(result.warnings),
+                list(result.warnings), entity_filter=chosen,
             )
         )
 
     @work(thread=True, exclusive=True, group="headers", exit_on_error=False,
           description="Reload the article list")
-    def reload_headers(self, bookmarked_only: bool) -> None:
-        headers = self.news_app.store.headers(bookmarked_only=bookmarked_only)
-        self.post_message(HeadersLoaded(headers, bookmarked_only))
+    def reload_headers(self, bookmarked_only: bool,
+                       entity_filter: EntityFilter | None = None) -> None:
+        headers = _headers(self.news_app.store, bookmarked_only, entity_filter)
+        self.post_message(HeadersLoaded(headers, bookmarked_only, entity_filter))
+
+    @work(thread=True, exclusive=True, group="related", exit_on_error=False,
+          description="Find related articles")
+    def load_related(self, key: int) -> None:
+        """Stored articles sharing this one's entities (rarer shared names weigh more)."""
+        headers = self.news_app.store.related(key, limit=RELATED_LIMIT)
+        if not get_current_worker().is_cancelled:
+            self.post_message(RelatedLoaded(key, headers))
 
     @work(thread=True, exclusive=True, group="article", exit_on_error=False,
           description="Load one article and its entities")
@@ -219,6 +259,12 @@ class MainScreen(Screen[None]):
                 failed.append(f"{type(exc).__name__}: {exc}")
             if done % PROGRESS_EVERY == 0 or done == total:
                 self.post_message(EntityProgress(done, total))
+        if self.entity_filter is not None and total:
+            # Newly found mentions may add articles to the filtered list.
+            self.post_message(HeadersLoaded(
+                _headers(app.store, self.bookmarked_only, self.entity_filter),
+                self.bookmarked_only, self.entity_filter,
+            ))
         if failed:
             self.app.call_from_thread(
                 self.notify,
@@ -245,7 +291,7 @@ class MainScreen(Screen[None]):
 
     # ------------------------------------------------------------------ worker results
     def on_headers_loaded(self, message: HeadersLoaded) -> None:
-        if message.bookmarked_only != self.bookmarked_only:
+        if (message.bookmarked_only, message.entity_filter) != self._view:
             return  # answer for a view the user already left
         self._apply_headers(message.headers)
 
@@ -275,7 +321,7 @@ class MainScreen(Screen[None]):
                 f"{first.source}: {first.reason}",
                 markup=False, timeout=6,
             )
-        if message.bookmarked_only == self.bookmarked_only:
+        if (message.bookmarked_only, message.entity_filter) == self._view:
             self._apply_headers(message.headers)
         else:
             self._update_status()
@@ -306,9 +352,18 @@ class MainScreen(Screen[None]):
     def on_entities_loaded(self, message: EntitiesLoaded) -> None:
         if message.key != self.reader.article_key:
             return
+        article = self.reader.article
         self.reader.set_entities(message.entities)
-        self.sidebar.show_entities(message.entities)
+        self.sidebar.show_entities(
+            message.entities, self.reader.text, article.title if article else ""
+        )
         self.sidebar.set_active(self.reader.active_entity)
+        self.load_related(message.key)
+        self._apply_pending_entity()
+
+    def on_related_loaded(self, message: RelatedLoaded) -> None:
+        if message.key == self.reader.article_key:
+            self.sidebar.show_related(message.headers)
 
     def on_entity_progress(self, message: EntityProgress) -> None:
         done = message.done >= message.total
@@ -326,6 +381,8 @@ class MainScreen(Screen[None]):
     @on(ArticleList.Highlighted)
     def _article_highlighted(self, message: ArticleList.Highlighted) -> None:
         self._mention_index = -1
+        if self._pending_entity is not None and self._pending_entity[0] != message.key:
+            self._pending_entity = None  # the user moved on before it arrived
         self.load_article(message.key)
 
     @on(ArticleList.Opened)
@@ -335,6 +392,9 @@ class MainScreen(Screen[None]):
     @on(EntitySidebar.OptionSelected)
     def _entity_selected(self, message: EntitySidebar.OptionSelected) -> None:
         option = message.option
+        if isinstance(option, RelatedOption):
+            self.open_article(option.key)
+            return
         if not isinstance(option, EntityOption):
             return
         entity = None if option.entity == self.reader.active_entity else option.entity
@@ -375,7 +435,77 @@ class MainScreen(Screen[None]):
     def action_toggle_bookmarks_view(self) -> None:
         self.bookmarked_only = not self.bookmarked_only
         self._update_status()
-        self.reload_headers(self.bookmarked_only)
+        self.reload_headers(self.bookmarked_only, self.entity_filter)
+
+    def _chosen_entity(self) -> EntityKey | None:
+        """What ``v`` and ``e`` act on: the sidebar's cursor when it has focus, else the
+        emphasised entity."""
+        if self.sidebar.has_focus and self.sidebar.highlighted_entity is not None:
+            return self.sidebar.highlighted_entity
+        return self.reader.active_entity
+
+    def action_view_entity(self) -> None:
+        entity = self._chosen_entity()
+        if entity is None:
+            self.notify("Pick an entity in the sidebar first.", timeout=3)
+            return
+        self.app.push_screen(EntityScreen(*entity))
+
+    def action_filter_entity(self) -> None:
+        """Filter the list by the chosen entity; with the same one (or none), clear it."""
+        entity = self._chosen_entity()
+        current = self.entity_filter
+        if entity is None or (
+            current is not None and current.label is not None
+            and entity_identity(*entity) == entity_identity(current.label, current.name)
+        ):
+            if current is not None:
+                self.set_entity_filter(None)
+            else:
+                self.notify("Pick an entity in the sidebar first.", timeout=3)
+            return
+        self.set_entity_filter(entity)
+
+    def set_entity_filter(self, entity: EntityKey | None) -> None:
+        """List only the articles that mention ``entity`` (None: all of them again)."""
+        self.entity_filter = None if entity is None else EntityFilter(*entity)
+        self._update_status()
+        self.articles.loading = True
+        self.reload_headers(self.bookmarked_only, self.entity_filter)
+
+    def open_article(self, key: int, entity: EntityKey | None = None) -> None:
+        """Show article ``key`` (from the entity view or Related), emphasising ``entity``.
+
+        When the list does not hold it (a filter or the bookmarks view hides
+        it), the list goes back to showing everything first.
+        """
+        self._pending_entity = None if entity is None else (key, entity)
+        index = self.articles.index_of(key)
+        if index is not None:
+            self._pending_key = None
+            if index == self.articles.cursor and self.reader.article_key == key:
+                self._apply_pending_entity()
+            else:
+                self.articles.move_to(index)
+            self.reader.focus()
+            return
+        self._pending_key = key
+        self.entity_filter = None
+        self.bookmarked_only = False
+        self._update_status()
+        self.reload_headers(False, None)
+
+    def _apply_pending_entity(self) -> None:
+        """Emphasise the pending entity in the article already shown."""
+        pending, self._pending_entity = self._pending_entity, None
+        if pending is None or pending[0] != self.reader.article_key:
+            return
+        wanted = entity_identity(*pending[1])
+        for entity in self.reader.entities:
+            if entity_identity(entity.label, entity.name) == wanted:
+                self._set_active_entity((entity.label, entity.name))
+                self.action_next_mention()
+                return
 
     def action_open_link(self) -> None:
         article = self.reader.article
@@ -393,11 +523,13 @@ class MainScreen(Screen[None]):
         self._jump_mention(-1)
 
     def action_clear_entity(self) -> None:
-        """Escape moves closer to home: first drop the emphasis, then return to the list."""
+        """Escape moves closer to home: drop the emphasis, return to the list, drop the filter."""
         if self.reader.active_entity is not None:
             self._set_active_entity(None)
         elif not self.articles.has_focus:
             self.articles.focus()
+        elif self.entity_filter is not None:
+            self.set_entity_filter(None)
 
     def _jump_mention(self, step: int) -> None:
         entity = self.reader.active_entity
@@ -411,17 +543,41 @@ class MainScreen(Screen[None]):
         self.reader.scroll_to_offset(offsets[self._mention_index])
 
     # ------------------------------------------------------------------ helpers
+    @property
+    def _view(self) -> tuple[bool, EntityFilter | None]:
+        """What the list is meant to show: bookmarks only or not, and the entity filter."""
+        return self.bookmarked_only, self.entity_filter
+
     def _apply_headers(self, headers: list[ArticleHeader]) -> None:
         articles = self.articles
-        if headers or self._sources_done:
+        if headers or self._sources_done or self.entity_filter is not None:
             articles.loading = False
-        articles.set_rows(headers)
+        pending = self._pending_key
+        if pending is not None and any(h.key == pending for h in headers):
+            self._pending_key = None
+            articles.set_rows(headers, keep_key=pending)
+            self.reader.focus()
+            if self.reader.article_key == pending:
+                self._apply_pending_entity()
+            else:  # set_rows reports no move when the cursor lands on keep_key
+                self._mention_index = -1
+                self.load_article(pending)
+        else:
+            if pending is not None and self._sources_done:
+                self._pending_key = None
+                self.notify("That article is no longer in the list.", timeout=4)
+            articles.set_rows(headers)
         unread = sum(1 for h in headers if not h.read)
         bookmarked = sum(1 for h in headers if h.bookmarked)
         self._counts = (len(headers), unread, bookmarked)
         self._update_status()
         if not headers:
-            if self.bookmarked_only:
+            if self.entity_filter is not None:
+                self.reader.show_message(
+                    f"No article in this view mentions {self.entity_filter.describe()}.\n\n"
+                    "Press e or Esc to list every article again."
+                )
+            elif self.bookmarked_only:
                 self.reader.show_message("No bookmarks yet. Press b on an article to keep it.")
             elif self._sources_done:
                 self.reader.show_message(EMPTY_HINT)
@@ -429,10 +585,26 @@ class MainScreen(Screen[None]):
 
     def _update_status(self) -> None:
         articles, unread, bookmarked = self._counts
-        view = "Bookmarks" if self.bookmarked_only else "All articles"
-        self.query_one("#status-view", Label).update(Content(view))
+        view = Content("Bookmarks" if self.bookmarked_only else "All articles")
+        if self.entity_filter is not None:
+            view = Content.assemble(
+                view, " · mentioning ",
+                (safe_line(self.entity_filter.describe()), "bold $text-accent"),
+            )
+        self.query_one("#status-view", Label).update(view)
         noun = "article" if articles == 1 else "articles"
         counts = f"{articles:,} {noun} · {unread:,} unread · {bookmarked:,} bookmarked"
         self.query_one("#status-counts", Label).update(Content(counts))
         activity = self._loading_message or self._entity_message
         self.query_one("#status-activity", Label).update(Content(activity))
+
+
+def _headers(
+    store: Store, bookmarked_only: bool, entity_filter: EntityFilter | None
+) -> list[ArticleHeader]:
+    """The list's rows for a view: everything, or only articles mentioning the entity."""
+    if entity_filter is None:
+        return store.headers(bookmarked_only=bookmarked_only)
+    return store.headers_mentioning(
+        entity_filter.label, entity_filter.name, bookmarked_only=bookmarked_only
+    )

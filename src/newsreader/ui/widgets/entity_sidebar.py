@@ -1,8 +1,13 @@
-"""The entity sidebar: who and what the current article is about, grouped by kind.
+"""The entity sidebar: who and what the current article is about, and related articles.
 
 An article has tens of entities at most, so a stock ``OptionList`` is the
 right tool here (the house-style numbers only rule it out for the
 100k-row article list). Headings are disabled options so the cursor skips them.
+
+Within each kind, entities are in salience order (title, then lead
+paragraph, then mention count: :func:`newsreader.entities.aliases.rank_entities`),
+so the names the story is about come first. Below them, a "Related" section
+lists stored articles that share the article's entities.
 """
 
 from __future__ import annotations
@@ -16,12 +21,13 @@ from textual.style import Style
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from newsreader.entities import GROUPS
+from newsreader.entities import GROUPS, Span
+from newsreader.entities.aliases import fold_key, rank_entities
 from newsreader.ui.colors import ENTITY_CLASSES, component_style, entity_class
 from newsreader.ui.text import safe_line
 
 if TYPE_CHECKING:
-    from newsreader.store import StoredEntity
+    from newsreader.store import ArticleHeader, StoredEntity
 
 EntityKey = tuple[str, str]  # (label, name)
 
@@ -34,17 +40,43 @@ class EntityOption(Option):
         self.entity = entity
 
 
-def salience_order(entities: Sequence[StoredEntity]) -> list[StoredEntity]:
-    """Most mentioned first; ties go to the one mentioned earliest (nearer the lede)."""
+class RelatedOption(Option):
+    """One related article; carries its store key."""
 
-    def first(entity: StoredEntity) -> int:
-        return min((start for start, _ in entity.spans), default=1 << 30)
+    def __init__(self, prompt: Content, key: int) -> None:
+        super().__init__(prompt)
+        self.key = key
 
-    return sorted(entities, key=lambda e: (-e.count, first(e), e.name.casefold()))
+
+def salience_order(
+    entities: Sequence[StoredEntity], text: str = "", title: str = ""
+) -> list[StoredEntity]:
+    """Most salient first: named in the title, then in the lead, then most mentioned.
+
+    The stored mentions are handed to the engines' :func:`rank_entities`, so
+    the sidebar ranks exactly as the salience rule says (ties keep the order
+    of first mention). Each stored entity is one ranked entity, because the
+    store groups mentions with the same folding rule.
+    """
+    spans: list[Span] = []
+    for entity in entities:
+        for start, end in entity.spans:
+            surface = text[start:end] if 0 <= start < end <= len(text) else entity.name
+            spans.append(Span(start, end, entity.label, surface, entity.name))
+    by_key: dict[str, list[StoredEntity]] = {}
+    for entity in entities:
+        by_key.setdefault(fold_key(entity.label, entity.name), []).append(entity)
+    ordered: list[StoredEntity] = []
+    for ranked in rank_entities(spans, text, title):
+        ordered.extend(by_key.pop(ranked.key, []))
+    for rest in by_key.values():  # no mentions to rank by: keep them, last
+        ordered.extend(rest)
+    return ordered
 
 
 class EntitySidebar(OptionList):
-    """Entities of the article on screen, under People, Organisations, Places, Groups, Dates."""
+    """Entities of the article on screen (People, Organisations, Places, Groups, Dates), then
+    the related articles."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j", "cursor_down", "Down", show=False, id="entities.down",
@@ -52,13 +84,14 @@ class EntitySidebar(OptionList):
         Binding("k", "cursor_up", "Up", show=False, id="entities.up",
                 tooltip="Previous entity"),
         Binding("enter", "select", "Highlight", id="entities.select",
-                tooltip="Highlight this entity's mentions in the article"),
+                tooltip="Highlight this entity's mentions (on a related article: open it)"),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         *ENTITY_CLASSES,
         "entity-sidebar--count",
         "entity-sidebar--heading",
+        "entity-sidebar--related",
     }
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
@@ -66,22 +99,50 @@ class EntitySidebar(OptionList):
         self._entities: list[StoredEntity] = []
         self._state = "empty"  # "empty" | "loading" | "ready"
         self._active: EntityKey | None = None
+        self._related: list[ArticleHeader] = []
 
     # ------------------------------------------------------------------ API
     def show_loading(self) -> None:
         self._entities = []
+        self._related = []
         self._state = "loading"
         self._rebuild()
 
     def clear(self) -> None:
         self._entities = []
+        self._related = []
         self._state = "empty"
         self._rebuild()
 
-    def show_entities(self, entities: Sequence[StoredEntity]) -> None:
-        self._entities = list(entities)
+    def show_entities(
+        self, entities: Sequence[StoredEntity], text: str = "", title: str = ""
+    ) -> None:
+        """Show an article's entities, most salient first (``text``/``title`` rank them)."""
+        self._entities = salience_order(entities, text, title)
         self._state = "ready"
         self._rebuild()
+
+    def show_related(self, headers: Sequence[ArticleHeader]) -> None:
+        """List related articles under the entities (nothing shown when there are none)."""
+        self._related = list(headers)
+        self._rebuild(keep_highlight=True)
+
+    @property
+    def entities(self) -> Sequence[StoredEntity]:
+        """The entities shown, in sidebar order within each kind."""
+        return self._entities
+
+    @property
+    def related(self) -> Sequence[ArticleHeader]:
+        return self._related
+
+    @property
+    def highlighted_entity(self) -> EntityKey | None:
+        """The entity under the cursor, if the cursor is on one."""
+        if self.highlighted is None:
+            return None
+        option = self.get_option_at_index(self.highlighted)
+        return option.entity if isinstance(option, EntityOption) else None
 
     def set_active(self, entity: EntityKey | None) -> None:
         """Mark the entity the reader is emphasising (drawn in its stronger style)."""
@@ -128,7 +189,7 @@ class EntitySidebar(OptionList):
         elif self._state == "ready":
             count_style = self._style("entity-sidebar--count")
             for heading, labels in GROUPS.items():
-                members = salience_order([e for e in self._entities if e.label in labels])
+                members = [e for e in self._entities if e.label in labels]
                 if not members:
                     continue
                 if options:
@@ -144,6 +205,24 @@ class EntitySidebar(OptionList):
                 )
                 for entity in members:
                     options.append(self._entity_option(entity, width, count_style))
+        if self._related and self._state == "ready":
+            if options:
+                options.append(Option(Content(""), disabled=True))
+            options.append(
+                Option(
+                    Content.assemble(
+                        ("Related", Style(bold=True)), (f"  {len(self._related)}", count_style)
+                    ),
+                    disabled=True,
+                )
+            )
+            related_style = self._style("entity-sidebar--related")
+            for header in self._related:
+                title = Content(safe_line(header.title) or "(untitled)").truncate(
+                    max(1, width - 1), ellipsis=True
+                )
+                prompt = Content.assemble(" ", title.stylize(related_style))
+                options.append(RelatedOption(prompt, header.key))
         self.set_options(options)
         if highlighted is not None and highlighted < self.option_count:
             self.highlighted = highlighted

@@ -78,6 +78,11 @@ class Reader(VerticalScroll, can_focus=True, inherit_bindings=False):
         return self._entities
 
     @property
+    def text(self) -> str:
+        """The article text as shown (entity offsets index it)."""
+        return self._text
+
+    @property
     def active_entity(self) -> EntityKey | None:
         return self._active
 
