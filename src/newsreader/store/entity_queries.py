@@ -81,13 +81,23 @@ def _where(label: str | None, name: str) -> tuple[str, list[Any]]:
     return "e.label = ? AND e.norm = ?", list(entity_identity(clean_line(label), name))
 
 
+def _ids(label: str | None, name: str) -> tuple[str, list[Any]]:
+    """A subquery of the entity's row ids.
+
+    Mentions are then filtered with ``entity_id IN (...)``, which walks the
+    ``mentions_by_entity`` index; a join on ``entities`` lets SQLite scan
+    every mention instead when the label is not given.
+    """
+    where, params = _where(label, name)
+    return f"SELECT e.id FROM entities AS e WHERE {where}", params
+
+
 def _hits(label: str | None, name: str) -> tuple[str, list[Any]]:
     """A CTE ``hits(key, n)``: the entity's articles and its mentions in each."""
-    where, params = _where(label, name)
+    ids, params = _ids(label, name)
     return (
-        "hits AS (SELECT m.article_key AS key, count(*) AS n "
-        "FROM mentions AS m JOIN entities AS e ON e.id = m.entity_id "
-        f"WHERE {where} GROUP BY m.article_key)",
+        "hits AS (SELECT article_key AS key, count(*) AS n FROM mentions "
+        f"WHERE entity_id IN ({ids}) GROUP BY article_key)",
         params,
     )
 
@@ -126,11 +136,8 @@ class EntityQueries:
         Same rows and order as :meth:`Store.headers` (newest first), so the
         filter narrows the list without reshuffling it.
         """
-        where, params = _where(label, name)
-        mentioning = (
-            "SELECT m.article_key FROM mentions AS m JOIN entities AS e ON e.id = m.entity_id "
-            f"WHERE {where}"
-        )
+        ids, params = _ids(label, name)
+        mentioning = f"SELECT article_key FROM mentions WHERE entity_id IN ({ids})"
         if bookmarked_only:
             sql = (
                 "SELECT article_key, source, source_name, title, published, read, 1 "
@@ -210,20 +217,22 @@ class EntityQueries:
         the other entity is mentioned in those. Dates are left out by
         default: every story has one, so they say nothing about company.
         """
-        where, params = _where(label, name)
+        ids, params = _ids(label, name)
         skip = [clean_line(s) for s in skip_labels]
         skipping = f" AND o.label NOT IN ({', '.join('?' for _ in skip)})" if skip else ""
         with self._reading() as db:
+            # Count per companion first, then look the few rows up: the
+            # grouping runs over (entity id, article) only, no joined names.
             rows = db.execute(
-                "WITH target AS (SELECT e.id FROM entities AS e WHERE "
-                f"{where}), "
+                f"WITH target AS ({ids}), "
                 "arts AS (SELECT DISTINCT article_key FROM mentions "
-                "WHERE entity_id IN (SELECT id FROM target)) "
-                "SELECT o.label, o.name, count(DISTINCT m.article_key), count(*) "
-                "FROM arts JOIN mentions AS m ON m.article_key = arts.article_key "
-                "JOIN entities AS o ON o.id = m.entity_id "
-                f"WHERE m.entity_id NOT IN (SELECT id FROM target){skipping} "
-                "GROUP BY m.entity_id ORDER BY 3 DESC, 4 DESC, 2 COLLATE NOCASE LIMIT ?",
+                "WHERE entity_id IN (SELECT id FROM target)), "
+                "counts AS (SELECT m.entity_id AS id, count(DISTINCT m.article_key) AS shared, "
+                "count(*) AS n FROM arts JOIN mentions AS m ON m.article_key = arts.article_key "
+                "WHERE m.entity_id NOT IN (SELECT id FROM target) GROUP BY m.entity_id) "
+                "SELECT o.label, o.name, c.shared, c.n FROM counts AS c "
+                f"JOIN entities AS o ON o.id = c.id WHERE 1{skipping} "
+                "ORDER BY 3 DESC, 4 DESC, 2 COLLATE NOCASE LIMIT ?",
                 [*params, *skip, max(0, int(limit))],
             ).fetchall()
         return [EntityRef(*row) for row in rows]
