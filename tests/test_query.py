@@ -325,13 +325,16 @@ def test_entity_names_are_folded_and_type_narrows_them() -> None:
     compiled = parse_query('entity:"Anna Schmidt" type:PERSON').to_sql()
     assert compiled.params == entity_identity("PERSON", "Anna Schmidt")
     assert compiled.where.count("articles.key IN") == 1  # type: went into the entity clause
+    assert "EXISTS" not in compiled.where
     # The store files LOC under GPE: both labels give one (label, norm) pair.
     places = parse_query("entity:Alps type:place").to_sql()
     assert places.params == entity_identity("LOC", "Alps")
     alone = parse_query("type:place").to_sql()
     assert alone.params == tuple(dict.fromkeys(entity_identity(x, "")[0] for x in ("GPE", "LOC")))
+    assert alone.where.startswith("EXISTS")
     excluded = parse_query("entity:x -type:DATE").to_sql()
-    assert excluded.where.count("articles.key IN") == 2
+    assert excluded.where.count("articles.key IN") == 1
+    assert excluded.where.count("NOT (EXISTS") == 1
 
 
 def test_dates_compile_to_stored_utc_text() -> None:
@@ -364,6 +367,11 @@ def test_dates_at_the_ends_of_time_do_not_overflow() -> None:
     # Midnight of 1 January of year 1 east of UTC is in year 0 in UTC.
     assert parse_query("before:0001-01-01").to_sql(tz=east).params[0] == "0"
     assert parse_query("after:9999-12-31").to_sql(tz=east).params[0].startswith("9999-12-30")
+
+
+def test_phrases_lists_wanted_phrases_of_several_words() -> None:
+    query = parse_query('"energy policy" "solo" -"not this" title:"a b"* x "c-d"')
+    assert query.phrases() == ['"energy policy"', 'title : "a b"*', '"c-d"']
 
 
 def test_query_values_are_plain_data() -> None:

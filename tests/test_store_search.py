@@ -384,9 +384,17 @@ def newsroom(store: Store) -> dict[str, int]:
         ("-budget -storm", []),
     ],
 )
+@pytest.mark.parametrize("drive_max", [0, 1500], ids=["scan", "drive"])
 def test_filters(
-    store: Store, newsroom: dict[str, int], text: str, expected: list[str] | None
+    store: Store,
+    newsroom: dict[str, int],
+    text: str,
+    expected: list[str] | None,
+    drive_max: int,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    # The same answers whether a small set filter drives the query or not.
+    monkeypatch.setattr(search_module, "DRIVE_MAX", drive_max)
     found = find(store, text)
     names = {key: name for name, key in newsroom.items()}
     got = [names[key] for key in found]
@@ -417,7 +425,7 @@ def test_the_newest_first_list_reads_the_date_index(store: Store) -> None:
     db = store._db
     assert db is not None
     compiled = parse_query("is:unread").to_sql()
-    sql, params = search_module._search_sql(compiled.where, compiled.params, None)
+    sql, params = search_module._newest_sql(compiled.where, compiled.params)
     plan = " ".join(row[3] for row in db.execute(f"EXPLAIN QUERY PLAN {sql}", (*params, 10)))
     assert "articles_by_date" in plan and "TEMP B-TREE" not in plan
 
@@ -426,9 +434,102 @@ def test_ranked_search_lets_fts5_sort(store: Store) -> None:
     db = store._db
     assert db is not None
     compiled = parse_query("budget feed:bbc").to_sql()
-    sql, params = search_module._search_sql(compiled.where, compiled.params, compiled.match)
+    assert compiled.match is not None
+    for floor in (None, 5):
+        sql, params = search_module._ranked_sql(
+            compiled.where, compiled.params, compiled.match, floor
+        )
+        plan = " ".join(row[3] for row in db.execute(f"EXPLAIN QUERY PLAN {sql}", (*params, 10)))
+        assert "TEMP B-TREE FOR ORDER BY" not in plan
+    sql, params = search_module._tail_sql(compiled.where, compiled.params, compiled.match, 5)
     plan = " ".join(row[3] for row in db.execute(f"EXPLAIN QUERY PLAN {sql}", (*params, 10)))
     assert "TEMP B-TREE FOR ORDER BY" not in plan
+
+
+def test_set_filters_scan_the_date_index_unless_told_to_drive(store: Store) -> None:
+    db = store._db
+    assert db is not None
+    texts = ("entity:cairo", "entity:cairo type:GPE", "type:PERSON", "feed:x", "tag:y",
+             "is:bookmarked")
+    for text in texts:
+        compiled = parse_query(text).to_sql()
+        sql, params = search_module._newest_sql(compiled.where, compiled.params)
+        plan = " ".join(row[3] for row in db.execute(f"EXPLAIN QUERY PLAN {sql}", (*params, 10)))
+        assert "SCAN articles USING COVERING INDEX articles_by_date" in plan, text
+        assert "TEMP B-TREE FOR ORDER BY" not in plan, text
+    driven = parse_query("entity:cairo").to_sql(drive=0)
+    sql, params = search_module._newest_sql(driven.where, driven.params)
+    plan = " ".join(row[3] for row in db.execute(f"EXPLAIN QUERY PLAN {sql}", (*params, 10)))
+    assert "SCAN articles USING COVERING INDEX articles_by_date" not in plan
+
+
+def test_probes_count_each_positive_set_filter(store: Store, newsroom: dict[str, int]) -> None:
+    db = store._db
+    assert db is not None
+    query = parse_query("x feed:bbc -tag:news entity:cairo is:bookmarked is:unread")
+    sizes = {
+        probe.index: db.execute(probe.count_sql, (*probe.params, 100)).fetchone()[0]
+        for probe in query.probes()
+    }
+    assert sizes == {0: 2, 2: 2, 3: 1}
+    assert db.execute(query.probes()[0].count_sql, (*query.probes()[0].params, 1)).fetchone()[
+        0
+    ] == 1  # the cap bounds the work
+
+
+def test_only_the_newest_matches_are_ranked(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search_module, "RANK_WINDOW", 3)
+    # Stored oldest first; "budget" twice in the oldest makes it the best match.
+    keys_ = store.add_articles([
+        make("0", "Budget budget", "budget budget budget"),
+        make("1", "One", "budget"),
+        make("2", "Two", "budget and more words here"),
+        make("3", "Three", "budget"),
+        make("4", "Four", "budget and more words here"),
+    ])
+    hits = search(store, "budget")
+    window, tail = hits[:3], hits[3:]
+    assert sorted(hit.header.key for hit in window) == sorted(keys_[2:])
+    assert all(hit.rank is not None for hit in window)
+    assert [hit.header.key for hit in tail] == [keys_[1], keys_[0]]  # newest stored first
+    assert all(hit.rank is None for hit in tail)
+    assert len(search(store, "budget", limit=2)) == 2
+    assert len(search(store, "budget", limit=None)) == 5
+    assert count(store, "budget") == (5, 5)
+
+
+def test_very_common_phrases_are_listed_by_date(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search_module, "PHRASE_RANK_MAX", 2)
+    keys_ = store.add_articles([make(str(n), "T", "of the people") for n in range(4)])
+    [rare] = store.add_articles([make("r", "T", "people of the river")])
+    keys_.append(rare)
+    hits = search(store, '"of the"')
+    assert [hit.header.key for hit in hits] == keys_[::-1]
+    assert all(hit.rank is None for hit in hits)
+    assert all(hit.excerpt is not None for hit in hits)
+    assert keys(search(store, '"of the"', limit=1)) == [keys_[-1]]
+    # Rare phrases, and single words however common, are ranked.
+    assert [(h.header.key, h.rank is not None) for h in search(store, '"the river"')] == [
+        (rare, True)
+    ]
+    assert all(hit.rank is not None for hit in search(store, "of the people"))
+    assert search(store, '"of the" -people') == []
+
+
+def test_filters_fill_up_from_older_matches(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search_module, "RANK_WINDOW", 2)
+    old = store.add_articles(
+        [make(str(n), "Budget", "budget", source_name="Old") for n in range(3)]
+    )
+    store.add_articles([make(f"n{n}", "Budget", "budget", source="https://new.example/",
+                             source_name="New") for n in range(5)])
+    assert keys(search(store, "budget feed:old")) == old[::-1]
 
 
 # --- hostile queries -------------------------------------------------------------

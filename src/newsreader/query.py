@@ -73,6 +73,7 @@ _TYPE_ALIASES: dict[str, tuple[str, ...]] = {
 }
 
 _FILTER_START = re.compile(r"([A-Za-z]+):")
+_WORD = re.compile(r"[^\W_]+")  # roughly what FTS5's unicode61 tokenizer calls a word
 _DATE = re.compile(r"(\d{4})(?:[-/](\d{1,2})(?:[-/](\d{1,2}))?)?\Z")
 _AGE = re.compile(r"(\d{1,6})([hdw])\Z")
 _AGE_UNITS = {"h": "hours", "d": "days", "w": "weeks"}
@@ -165,6 +166,15 @@ class CompiledQuery(NamedTuple):
     match: str | None
 
 
+class Probe(NamedTuple):
+    """``count_sql`` (with ``params`` and a cap as its last parameter) counts, up to the
+    cap, the articles the filter at ``index`` selects."""
+
+    index: int
+    count_sql: str
+    params: tuple[Any, ...]
+
+
 @dataclass(frozen=True, slots=True)
 class Query:
     """A parsed query. Build it with :func:`parse_query`."""
@@ -184,15 +194,44 @@ class Query:
         return any(not term.negated for term in self.terms)
 
     def to_sql(
-        self, *, fts: bool = True, tz: tzinfo | None = None, now: datetime | None = None
+        self,
+        *,
+        fts: bool = True,
+        tz: tzinfo | None = None,
+        now: datetime | None = None,
+        drive: int | None = None,
     ) -> CompiledQuery:
         """Compile against the ``articles`` table (see :class:`CompiledQuery`).
 
         ``fts=False`` compiles terms to LIKE, for a SQLite without FTS5.
         ``tz`` is the zone calendar dates are read in (None: local) and
         ``now`` the moment ages count back from (None: the clock).
+        ``drive`` is the index (in :attr:`filters`) of a set filter that is
+        small enough to drive the query; see :meth:`probes`.
         """
-        return _compile(self, fts=fts, tz=tz, now=now or datetime.now(UTC))
+        return _compile(self, fts=fts, tz=tz, now=now or datetime.now(UTC), drive=drive)
+
+    def phrases(self) -> list[str]:
+        """FTS5 expressions of the query's wanted phrases of two or more words.
+
+        bm25 counts the articles each phrase occurs in by matching it across
+        the whole index, which is slow for phrases of very common words; the
+        caller checks these before ranking.
+        """
+        return [
+            _fts_term(term)
+            for term in self.terms
+            if term.phrase and not term.negated and len(_WORD.findall(term.text)) >= 2
+        ]
+
+    def probes(self) -> list[Probe]:
+        """One :class:`Probe` per positive set filter (feed:, tag:, entity:, is:bookmarked).
+
+        Listing newest first, a small set is best read through its index and
+        sorted, a large one by walking the date index and checking each row;
+        the right choice depends on the data, so the caller counts.
+        """
+        return _probes(self)
 
 
 # --------------------------------------------------------------------------- parsing
@@ -459,50 +498,54 @@ def _like(value: str) -> str:
     return f"%{escaped}%"
 
 
-_SUBSCRIPTION_ARTICLES = (
-    # Articles of the matching subscriptions: stored under the feed's source,
-    # or, for a folder, under each file's path inside it ('0' follows '/').
-    # Both subqueries are uncorrelated, so SQLite runs each once per query.
-    "(articles.source IN (SELECT s.source FROM subscriptions AS s WHERE {cond})"
-    " OR articles.key IN (SELECT a.key FROM subscriptions AS s JOIN articles AS a"
-    " ON a.source >= s.source || '/' AND a.source < s.source || '0'"
-    " WHERE s.kind = 'folder' AND {cond}))"
-)
+def _subscription_sources(cond: str) -> str:
+    """Sources of the subscriptions matching ``cond`` (on ``subscriptions AS s``).
 
-
-def _feed_sql(value: str) -> tuple[str, list[Any]]:
-    cond = "(s.url = ? OR s.source = ? OR coalesce(s.user_title, s.title, '') LIKE ? ESCAPE '\\')"
-    cond_params = [value, value, _like(value)]
-    sql = (
-        "(articles.source_name LIKE ? ESCAPE '\\' OR articles.source = ? OR "
-        + _SUBSCRIPTION_ARTICLES.format(cond=cond)
-        + ")"
+    A feed's articles are stored under its source; a folder's under each
+    file's path inside it ('0' follows '/', so the range is "starts with
+    folder/"). CROSS JOIN keeps the (few) subscriptions as the outer loop:
+    left to itself SQLite walked every article and probed subscriptions.
+    """
+    return (
+        f"SELECT s.source FROM subscriptions AS s WHERE {cond}"
+        " UNION SELECT a.source FROM subscriptions AS s CROSS JOIN articles AS a"
+        " ON a.source >= s.source || '/' AND a.source < s.source || '0'"
+        f" WHERE s.kind = 'folder' AND {cond}"
     )
-    return sql, [_like(value), value, *cond_params, *cond_params]
 
 
-def _tag_sql(value: str) -> tuple[str, list[Any]]:
+def _feed_set(value: str) -> tuple[str, list[Any]]:
+    """Sources whose subscription is NAME (URL, or title containing it) or whose articles
+    carry a feed name containing it (sources read without a subscription have only that).
+    The name is looked up once per distinct source, not once per article."""
+    cond = "(s.url = ? OR s.source = ? OR coalesce(s.user_title, s.title, '') LIKE ? ESCAPE '\\')"
+    pattern = _like(value)
+    sql = (
+        _subscription_sources(cond)
+        + " UNION SELECT d.source FROM (SELECT DISTINCT source FROM articles) AS d"
+        " WHERE d.source = ? OR (SELECT x.source_name FROM articles AS x"
+        " WHERE x.source = d.source LIMIT 1) LIKE ? ESCAPE '\\'"
+    )
+    return sql, [value, value, pattern, value, value, pattern, value, pattern]
+
+
+def _tag_set(value: str) -> tuple[str, list[Any]]:
     # json_each() fails on malformed JSON; a damaged tags cell must not break search.
     cond = (
         "EXISTS (SELECT 1 FROM json_each(CASE WHEN json_valid(s.tags) THEN s.tags ELSE '[]' END)"
         " AS t WHERE t.value = ? COLLATE NOCASE)"
     )
-    return _SUBSCRIPTION_ARTICLES.format(cond=cond), [value, value]
+    return _subscription_sources(cond), [value, value]
 
 
-def _mentions_sql(name: str | None, labels: tuple[str, ...]) -> tuple[str, list[Any]]:
-    """Articles mentioning ``name`` (any label, or one of ``labels``), or any entity of ``labels``.
+def _entity_set(name: str, labels: tuple[str, ...]) -> tuple[str, list[Any]]:
+    """Keys of articles mentioning ``name`` (any label, or one of ``labels``).
 
     Names and labels are folded by the store's own rule (:func:`entity_identity`),
-    so ``entity:US type:ORG`` finds the country the store filed under GPE,
-    and ``type:LOC`` finds places filed under GPE.
+    so ``entity:US type:ORG`` finds the country the store filed under GPE.
     """
     params: list[Any] = []
-    if name is None:
-        stored = tuple(dict.fromkeys(entity_identity(label, "")[0] for label in labels))
-        condition = f"e.label IN ({', '.join('?' * len(stored))})"
-        params.extend(stored)
-    elif not labels:
+    if not labels:
         condition = "e.norm = ?"
         params.append(normalize_name(name))
     else:
@@ -510,11 +553,64 @@ def _mentions_sql(name: str | None, labels: tuple[str, ...]) -> tuple[str, list[
         condition = " OR ".join(["(e.label = ? AND e.norm = ?)"] * len(pairs))
         for pair in pairs:
             params.extend(pair)
-    sql = (
-        "articles.key IN (SELECT m.article_key FROM entities AS e"
-        f" JOIN mentions AS m ON m.entity_id = e.id WHERE {condition})"
+    return (
+        "SELECT m.article_key FROM entities AS e JOIN mentions AS m ON m.entity_id = e.id"
+        f" WHERE {condition}",
+        params,
     )
-    return sql, params
+
+
+def _label_sql(labels: tuple[str, ...]) -> tuple[str, list[Any]]:
+    """Articles mentioning any entity of ``labels`` (``type:`` without ``entity:``).
+
+    A per-row EXISTS: a label matches most articles, and building its key
+    set (every mention of every PERSON) took 500 ms at 100k articles. LOC
+    is looked up as GPE, where the store files places.
+    """
+    stored = list(dict.fromkeys(entity_identity(label, "")[0] for label in labels))
+    return (
+        "EXISTS (SELECT 1 FROM mentions AS m JOIN entities AS e ON e.id = m.entity_id"
+        f" WHERE m.article_key = articles.key AND e.label IN ({', '.join('?' * len(stored))}))",
+        stored,
+    )
+
+
+def _set_filter(f: Filter, entity_labels: tuple[str, ...]) -> tuple[str, str, list[Any]] | None:
+    """``(column, set_sql, params)`` for a filter that is "column IN a set", else None."""
+    if f.name == "is" and f.value == "bookmarked":
+        return "articles.key", "SELECT article_key FROM bookmarks", []
+    if f.name == "feed":
+        return ("articles.source", *_feed_set(f.value))
+    if f.name == "tag":
+        return ("articles.source", *_tag_set(f.value))
+    if f.name == "entity":
+        return ("articles.key", *_entity_set(f.value, entity_labels))
+    return None
+
+
+def _entity_labels(query: Query) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(
+        label for f in query.filters if f.name == "type" and not f.negated for label in f.labels
+    ))
+
+
+def _probes(query: Query) -> list[Probe]:
+    labels = _entity_labels(query)
+    found = []
+    for index, f in enumerate(query.filters):
+        selected = None if f.negated else _set_filter(f, labels)
+        if selected is None:
+            continue
+        column, set_sql, params = selected
+        if column == "articles.key":
+            sql = f"SELECT count(*) FROM (SELECT 1 FROM ({set_sql}) LIMIT ?)"
+        else:
+            sql = (
+                "SELECT count(*) FROM (SELECT 1 FROM articles"
+                f" WHERE articles.source IN ({set_sql}) LIMIT ?)"
+            )
+        found.append(Probe(index, sql, tuple(params)))
+    return found
 
 
 def _db_instant(bound: DateBound, now: datetime, tz: tzinfo | None) -> str:
@@ -533,7 +629,9 @@ def _like_term(term: Term) -> tuple[str, list[Any]]:
     return f"({sql})", [pattern] * len(columns)
 
 
-def _compile(query: Query, *, fts: bool, tz: tzinfo | None, now: datetime) -> CompiledQuery:
+def _compile(
+    query: Query, *, fts: bool, tz: tzinfo | None, now: datetime, drive: int | None
+) -> CompiledQuery:
     clauses: list[str] = []
     params: list[Any] = []
 
@@ -560,27 +658,23 @@ def _compile(query: Query, *, fts: bool, tz: tzinfo | None, now: datetime) -> Co
             sql, values = _like_term(term)
             add(sql, values, term.negated)
 
-    entity_labels = tuple(dict.fromkeys(
-        label for f in query.filters if f.name == "type" and not f.negated for label in f.labels
-    ))
+    entity_labels = _entity_labels(query)
     has_entity = any(f.name == "entity" for f in query.filters)
-    for f in query.filters:
-        if f.name == "is":
-            if f.value == "bookmarked":
-                sql = ("EXISTS (SELECT 1 FROM bookmarks"
-                       " WHERE bookmarks.article_key = articles.key)")
-                add(sql, [], f.negated)
-            else:
-                add("articles.read = ?", [int(f.value == "read")], f.negated)
-        elif f.name == "feed":
-            add(*_feed_sql(f.value), f.negated)
-        elif f.name == "tag":
-            add(*_tag_sql(f.value), f.negated)
-        elif f.name == "entity":
-            add(*_mentions_sql(f.value, entity_labels), f.negated)
+    for index, f in enumerate(query.filters):
+        selected = _set_filter(f, entity_labels)
+        if selected is not None:
+            # The unary + stops SQLite from driving the query from the set and
+            # sorting its rows by date (145 ms for 14k rows at 100k articles):
+            # it scans the date index and stops at the LIMIT. The one set the
+            # caller found small (see Query.probes) is left to drive.
+            column, set_sql, values = selected
+            plus = "" if index == drive and not f.negated else "+"
+            add(f"{plus}{column} IN ({set_sql})", values, f.negated)
+        elif f.name == "is":
+            add("articles.read = ?", [int(f.value == "read")], f.negated)
         elif f.name == "type":
             if f.negated or not has_entity:
-                add(*_mentions_sql(None, f.labels), f.negated)
+                add(*_label_sql(f.labels), f.negated)
         elif f.name in ("after", "before"):
             assert f.bound is not None
             instant = _db_instant(f.bound, now, tz)
