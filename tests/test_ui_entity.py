@@ -243,7 +243,7 @@ async def test_v_needs_an_entity_and_help_lists_the_view_keys(db_path, feed, fak
         await pilot.press("question_mark")
         await pilot.pause()
         text = str(app.screen.query_one("#help-text").render())
-        assert "Open the entity view" in text and "List only articles that mention" in text
+        assert "Open the entity view: all its articles" in text and "List only articles that mention" in text
         await pilot.press("escape")
         await focus_entity(app, pilot, MERKEL)
         await pilot.press("v")

@@ -97,13 +97,11 @@ class MainScreen(Screen[None]):
                 key_display="[", id="previous_mention",
                 tooltip="Jump to the previous mention of the highlighted entity"),
         Binding("v", "view_entity", "Entity view", id="view_entity",
-                tooltip="Open the entity view: every article that mentions the entity "
-                "(the one under the sidebar cursor, else the emphasised one)"),
+                tooltip="Open the entity view: all its articles, a timeline, its company"),
         Binding("e", "filter_entity", "Filter", id="filter_entity",
                 tooltip="List only articles that mention the entity; again to list all"),
         Binding("escape", "clear_entity", "Back", show=False, id="clear_entity",
-                tooltip="Stop emphasising the entity, else go back to the list, "
-                "else clear the entity filter"),
+                tooltip="Stop emphasising, else back to the list, else clear the filter"),
         Binding("tab", "app.focus_next", "Next pane", show=False, id="focus_next",
                 tooltip="Move focus to the next pane"),
         Binding("shift+tab", "app.focus_previous", "Previous pane", show=False,
