@@ -32,6 +32,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import os
 import random
 import shutil
 import sqlite3
@@ -251,6 +252,7 @@ QUERIES = (
     ("two words", "{mid} {mid2}"),
     ("phrase", '"{phrase}"'),
     ("typing prefix", "{prefix}"),
+    ("typing 2 letters", "{prefix2}"),
     ("word minus word", "{mid} -{common}"),
     ("word in title", "title:{mid}"),
     ("word + feed:", "{mid} feed:{feed}"),
@@ -298,23 +300,33 @@ def _fill_in(db: sqlite3.Connection) -> dict[str, str]:
         "common": common,
         "phrase": " ".join(w.strip(".").lower() for w in text[3:5]),
         "prefix": (mid[0] if mid else common)[:3],
+        "prefix2": (mid[0] if mid else common)[:2],
         "person": person[0] if person else "Nobody",
         "place": place[0] if place else "Nowhere",
         "feed": feed.split()[0].lower(),
     }
 
 
-def _ms(store: Store, text: str, limit: int, runs: int, typing: bool) -> tuple[list[float], int]:
-    times = []
+def _ms(
+    store: Store, text: str, limit: int, runs: int, typing: bool
+) -> tuple[list[float], list[float], int]:
+    """Wall and CPU milliseconds of each run (after one warm-up), and the hit count.
+
+    SQLite runs in this thread, so CPU time is the query's own work; on a
+    shared machine it is the figure that does not move with the load.
+    """
+    wall, cpu = [], []
     found = 0
     for run in range(runs + 1):
-        began = time.perf_counter()
+        began, began_cpu = time.perf_counter(), time.thread_time()
         hits = search(store, parse_query(text, typing=typing), limit=limit)
         elapsed = (time.perf_counter() - began) * 1000
+        elapsed_cpu = (time.thread_time() - began_cpu) * 1000
         if run:  # the first run warms the page cache
-            times.append(elapsed)
+            wall.append(elapsed)
+            cpu.append(elapsed_cpu)
         found = len(hits)
-    return times, found
+    return wall, cpu, found
 
 
 def _percentile(values: list[float], fraction: float) -> float:
@@ -367,35 +379,43 @@ def main() -> int:
             )
         words = _fill_in(db)
         every: list[float] = []
+        every_cpu: list[float] = []
         per_query = []
         print(f"\nfull-text search, limit {args.limit}, median of {args.runs} runs (ms):")
+        print("     wall      cpu   hits")
         for label, template in QUERIES:
             text = template.format(**words)
-            typing = label == "typing prefix"
-            times, found = _ms(store, text, args.limit, args.runs, typing)
-            every.extend(times)
-            per_query.append((statistics.median(times), label, text, found))
-            print(f"  {statistics.median(times):7.2f}  max {max(times):7.2f}  "
-                  f"{found:4d} hits  {label}: {text}")
-        p50, p95 = _percentile(every, 0.50), _percentile(every, 0.95)
+            wall, cpu, found = _ms(store, text, args.limit, args.runs, label.startswith("typing"))
+            every.extend(wall)
+            every_cpu.extend(cpu)
+            per_query.append((statistics.median(wall), label, text, found))
+            print(f"  {statistics.median(wall):7.2f}  {statistics.median(cpu):7.2f}  {found:5d}"
+                  f"  {label}: {text}")
+        p95, p95_cpu = _percentile(every, 0.95), _percentile(every_cpu, 0.95)
         slowest = max(per_query)
-        print(f"\nsearch at {total:,}: p50 {p50:.2f} ms, p95 {p95:.2f} ms, "
-              f"max {max(every):.2f} ms (slowest query: {slowest[1]}, median {slowest[0]:.2f} ms)")
+        print(f"\nsearch at {total:,}: wall p50 {_percentile(every, 0.5):.2f} ms, "
+              f"p95 {p95:.2f} ms, max {max(every):.2f} ms (slowest: {slowest[1]}); "
+              f"cpu p50 {_percentile(every_cpu, 0.5):.2f} ms, p95 {p95_cpu:.2f} ms")
 
-        print("\nnewest 1,000 headers (ms):")
-        header_figures = []
+        print("\nnewest 1,000 headers, median (ms):")
+        print("     wall      cpu   rows")
+        newest = newest_cpu = 0.0
         for label, text in (("all", ""), ("is:unread", "is:unread"),
                             ("tag:news", "tag:news"), ("feed:", f"feed:{words['feed']}")):
-            times, found = _ms(store, text, 1000, args.runs, False)
-            header_figures.append(statistics.median(times))
-            print(f"  {statistics.median(times):7.2f}  max {max(times):7.2f}  "
-                  f"{found:4d} rows  {label}")
-        newest = header_figures[0]
-        print(f"newest 1,000 headers at {total:,}: median {newest:.2f} ms")
+            wall, cpu, found = _ms(store, text, 1000, args.runs, False)
+            if not text:
+                newest, newest_cpu = statistics.median(wall), statistics.median(cpu)
+            print(f"  {statistics.median(wall):7.2f}  {statistics.median(cpu):7.2f}  {found:5d}"
+                  f"  {label}")
+        print(f"newest 1,000 headers at {total:,}: wall {newest:.2f} ms, cpu {newest_cpu:.2f} ms")
 
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     ok = p95 <= SEARCH_GOAL_MS and newest <= HEADERS_GOAL_MS
-    print(f"\ngoals: search p95 {p95:.1f} <= {SEARCH_GOAL_MS:.0f} ms, "
-          f"newest 1,000 {newest:.1f} <= {HEADERS_GOAL_MS:.0f} ms: {'met' if ok else 'NOT met'}")
+    ok_cpu = p95_cpu <= SEARCH_GOAL_MS and newest_cpu <= HEADERS_GOAL_MS
+    print(f"\ngoals (load average {load:.1f} on {os.cpu_count()} cpus): "
+          f"search p95 <= {SEARCH_GOAL_MS:.0f} ms, newest 1,000 <= {HEADERS_GOAL_MS:.0f} ms: "
+          f"wall {p95:.1f} / {newest:.1f} {'met' if ok else 'NOT met'}; "
+          f"cpu {p95_cpu:.1f} / {newest_cpu:.1f} {'met' if ok_cpu else 'NOT met'}")
     return 0
 
 

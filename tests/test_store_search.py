@@ -457,10 +457,11 @@ def test_set_filters_scan_the_date_index_unless_told_to_drive(store: Store) -> N
         plan = " ".join(row[3] for row in db.execute(f"EXPLAIN QUERY PLAN {sql}", (*params, 10)))
         assert "SCAN articles USING COVERING INDEX articles_by_date" in plan, text
         assert "TEMP B-TREE FOR ORDER BY" not in plan, text
-    driven = parse_query("entity:cairo").to_sql(drive=0)
-    sql, params = search_module._newest_sql(driven.where, driven.params)
-    plan = " ".join(row[3] for row in db.execute(f"EXPLAIN QUERY PLAN {sql}", (*params, 10)))
-    assert "SCAN articles USING COVERING INDEX articles_by_date" not in plan
+    for text in ("entity:cairo", "feed:x", "is:bookmarked"):
+        driven = parse_query(text).to_sql(drive=0)
+        sql, params = search_module._newest_sql(driven.where, driven.params, driven=True)
+        plan = " ".join(row[3] for row in db.execute(f"EXPLAIN QUERY PLAN {sql}", (*params, 10)))
+        assert "SCAN articles USING COVERING INDEX articles_by_date" not in plan, text
 
 
 def test_probes_count_each_positive_set_filter(store: Store, newsroom: dict[str, int]) -> None:
