@@ -243,7 +243,8 @@ async def test_v_needs_an_entity_and_help_lists_the_view_keys(db_path, feed, fak
         await pilot.press("question_mark")
         await pilot.pause()
         text = str(app.screen.query_one("#help-text").render())
-        assert "Open the entity view: all its articles" in text and "List only articles that mention" in text
+        assert "Open the entity view: all its articles" in text
+        assert "List only articles that mention" in text
         await pilot.press("escape")
         await focus_entity(app, pilot, MERKEL)
         await pilot.press("v")
@@ -398,3 +399,17 @@ async def test_an_article_sharing_nothing_has_no_related_section(db_path, feed,
         prompts = [str(sidebar.get_option_at_index(i).prompt)
                    for i in range(sidebar.option_count)]
         assert not any(p.startswith("Related") for p in prompts)
+
+
+# ------------------------------------------------------------------ salience, unit
+def test_salience_order_credits_a_headline_alias_and_keeps_every_entity() -> None:
+    from newsreader.store import StoredEntity
+    from newsreader.ui.widgets.entity_sidebar import salience_order
+
+    text = "France objected. France again.\n\nThe United Kingdom said no."
+    france = StoredEntity("GPE", "France", 2, ((0, 6), (17, 23)))  # 2 + 3 for the lead
+    at = text.index("United Kingdom")
+    uk = StoredEntity("GPE", "United Kingdom", 1, ((at, at + 14),))  # 1 + 5 for the title
+    nowhere = StoredEntity("ORG", "Ghost", 0, ())
+    assert salience_order([france, uk, nowhere], text, "UK says no") == [uk, france, nowhere]
+    assert salience_order([france, uk, nowhere], text, "") == [france, uk, nowhere]

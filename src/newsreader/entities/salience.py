@@ -13,12 +13,25 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from newsreader.entities import Span
-from newsreader.entities.fold import fold_key, fold_name
+from newsreader.entities.fold import ALIASES, fold_key, fold_name
 
 TITLE_WEIGHT = 5
 LEAD_WEIGHT = 3
 
 _BLANK_LINE = re.compile(r"\n[ \t\u00a0]*\n")
+
+
+
+def _alias_forms() -> dict[str, tuple[str, ...]]:
+    forms: dict[str, tuple[str, ...]] = {}
+    for alias, (_label, canonical) in ALIASES.items():
+        forms[canonical] = (*forms.get(canonical, (canonical,)), alias)
+    return forms
+
+
+#: Folded canonical name -> every folded name known to stand for it, so a
+#: headline saying "UK" counts for the United Kingdom the text spells out.
+_FORMS = _alias_forms()
 
 
 @dataclass(slots=True)
@@ -70,4 +83,10 @@ def rank_entities(spans: Iterable[Span], text: str, title: str = "") -> list[Ran
                 folded = fold_name(form) if form else ""
                 if folded and f" {folded} " in folded_title:
                     ent.in_title = True
+    if folded_title:
+        for ent in groups.values():
+            if not ent.in_title:
+                norm = ent.key.partition(":")[2]
+                forms = _FORMS.get(norm, (norm,))
+                ent.in_title = any(form and f" {form} " in folded_title for form in forms)
     return sorted(groups.values(), key=lambda e: (-e.score, e.first))
