@@ -8,6 +8,8 @@ the lead registers it (appended to ``schema.MIGRATIONS``).
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -638,3 +640,13 @@ def test_search_from_threads(store: Store) -> None:
     for thread in threads:
         thread.join()
     assert not errors
+
+
+def test_query_and_search_stay_headless() -> None:
+    """The core never imports Textual (or Rich): the CLI and tests use these directly."""
+    code = (
+        "import sys, newsreader.query, newsreader.store.search; "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'textual', 'rich'}))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
