@@ -367,6 +367,10 @@ class MainScreen(Screen[None]):
         done = message.done >= message.total
         self._entity_message = "" if done else f"Finding entities {message.done}/{message.total}"
         self._update_status()
+        key = self.reader.article_key
+        if done and key is not None and self.reader.entities:
+            # Related was asked before the other articles had their entities.
+            self.load_related(key)
 
     def on_entities_unavailable(self, message: EntitiesUnavailable) -> None:
         self.sidebar.clear()
