@@ -93,8 +93,12 @@ def test_migration_through_open_creates_index_and_triggers(store: Store) -> None
     assert db.execute("PRAGMA user_version").fetchone()[0] == len(schema.MIGRATIONS)
 
 
-def test_migration_backfills_an_existing_store_and_is_idempotent(tmp_path: Path) -> None:
-    with Store.open(tmp_path / "old.db") as old:  # current schema, no search yet
+def test_migration_backfills_an_existing_store_and_is_idempotent(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before_search = [m for m in schema.MIGRATIONS if m is not schema._search_schema_4]
+    monkeypatch.setattr(schema, "MIGRATIONS", before_search)
+    with Store.open(tmp_path / "old.db") as old:  # the schema before search existed
         [key] = old.add_articles([make("1", "Budget vote", "Parliament passed the budget.")])
         db = old._db
         assert db is not None and not has_index(db)
@@ -573,7 +577,9 @@ def test_any_text_searches_or_raises_query_error(store: Store, text: str) -> Non
 # --- without FTS5, and the plumbing ---------------------------------------------
 
 
-def test_like_fallback_without_an_index(tmp_path: Path) -> None:
+def test_like_fallback_without_an_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    before_search = [m for m in schema.MIGRATIONS if m is not schema._search_schema_4]
+    monkeypatch.setattr(schema, "MIGRATIONS", before_search)
     with Store.open(tmp_path / "plain.db") as plain:  # migration not applied
         first, second = plain.add_articles([
             make("1", "Budget vote", "x", published=datetime(2021, 1, 1, tzinfo=UTC)),
@@ -589,7 +595,8 @@ def test_like_fallback_without_an_index(tmp_path: Path) -> None:
 def test_migration_without_fts5_warns_and_still_opens(monkeypatch: pytest.MonkeyPatch,
                                                      tmp_path: Path) -> None:
     monkeypatch.setattr(search_module, "fts5_available", lambda db: False)
-    monkeypatch.setattr(schema, "MIGRATIONS", [*schema.MIGRATIONS, migrate_search])
+    without = [m for m in schema.MIGRATIONS if m is not schema._search_schema_4]
+    monkeypatch.setattr(schema, "MIGRATIONS", [*without, migrate_search])
     with pytest.warns(RuntimeWarning, match="no FTS5"), Store.open(tmp_path / "n.db") as s:
         s.add_articles([make("1", "Budget", "x")])
         assert len(search(s, "budget")) == 1

@@ -232,6 +232,41 @@ def cmd_bookmarks(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def cmd_search(args: argparse.Namespace, out: TextIO) -> int:
+    """Search stored articles; a malformed query is a one-line message, never a trace."""
+    from newsreader.query import QueryError, parse_query
+
+    text = " ".join(args.query)
+    try:
+        query = parse_query(text)
+    except QueryError as exc:
+        raise CliError(f"bad query: {exc.message}", 2) from None
+    store = _open_store(getattr(args, "db", None))
+    try:
+        hits = store.search(query, limit=max(1, args.limit))
+    finally:
+        store.close()
+    for hit in hits:
+        header = hit.header
+        if args.json:
+            _emit_json(
+                {
+                    "key": header.key,
+                    "title": header.title,
+                    "source": header.source,
+                    "source_name": header.source_name,
+                    "published": _iso(header.published),
+                    "read": header.read,
+                    "bookmarked": header.bookmarked,
+                },
+                out,
+            )
+        else:
+            day = header.published.strftime("%Y-%m-%d") if header.published else "-"
+            out.write(f"{day:10}  {_one_line(header.source_name)}  {_one_line(header.title)}\n")
+    return 0 if hits else 1
+
+
 def cmd_engines(args: argparse.Namespace, out: TextIO) -> int:
     """List the entity engines this installation can use."""
     from newsreader.entities.registry import available_engines
@@ -602,6 +637,8 @@ def _app_parser() -> argparse.ArgumentParser:
             "  refresh [URL...]      fetch subscriptions and store new articles\n"
             "  import-opml FILE      subscribe to every feed of an OPML list\n"
             "  export-opml [FILE]    write subscriptions as OPML\n"
+            "  entity NAME           list stored articles that mention an entity\n"
+            "  search QUERY          search stored articles (query language in the README)\n"
             "  engines               list entity engines\n"
             "  locate                print where data is kept\n"
         ),
@@ -730,6 +767,22 @@ def _command_parsers() -> dict[str, argparse.ArgumentParser]:
     )
     export_opml.add_argument("file", nargs="?", metavar="FILE", help="default: stdout")
 
+    from newsreader.cli_entity import add_entity_arguments, cmd_entity
+
+    add_entity_arguments(
+        make("entity", cmd_entity, "List the stored articles that mention an entity, newest first.")
+    )
+
+    search = make(
+        "search",
+        cmd_search,
+        "Search stored articles with the query language (see README: words, \"phrases\", "
+        "-exclude, feed:, tag:, is:unread, is:bookmarked, entity:, type:, after:, before:).",
+    )
+    search.add_argument("query", nargs="+", metavar="QUERY")
+    search.add_argument("--limit", type=int, default=50, help="at most N results (default 50)")
+    search.add_argument("--json", action="store_true", help="one JSON object per article")
+
     make("engines", cmd_engines, "List the entity engines this installation can use.")
     make("locate", cmd_locate, "Print where newsreader keeps its data.")
     return parsers
@@ -759,6 +812,8 @@ def _split_command(argv: list[str]) -> tuple[str | None, list[str]]:
 
 _COMMAND_NAMES = (
     "parse",
+    "entity",
+    "search",
     "entities",
     "bookmarks",
     "engines",

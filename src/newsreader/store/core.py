@@ -649,3 +649,22 @@ class Store(EntityQueries, Subscriptions):
         headers = [_header(row) for row in rows]
         headers.sort(key=lambda h: (-score[h.key], -_timestamp(h.published), h.key))
         return headers[: max(0, int(limit))]
+
+    # --- search (the FTS5 index and the query language live in store/search.py)
+    def search(self, query: Any, **options: Any) -> list[Any]:
+        """Articles matching a parsed query, best first: see :func:`store.search.search`."""
+        from newsreader.store import search
+
+        return search.search(self, query, **options)
+
+    def count_query(self, query: Any, **options: Any) -> tuple[int, int]:
+        """(total, unread) for a parsed query, as saved queries show it."""
+        from newsreader.store import search
+
+        return search.count(self, query, **options)
+
+    def sync_search_index(self) -> int:
+        """Index articles stored since the last sync (done in the background after refresh)."""
+        from newsreader.store import search
+
+        return search.sync_index(self)

@@ -219,9 +219,20 @@ def _kind_of(url: str) -> str:
         return "file"
 
 
+def _search_schema_4(db: sqlite3.Connection) -> None:
+    """Version 4: the FTS5 search index and its change triggers (see store/search.py).
+
+    Imported here, not at the top: store/search.py needs the query language,
+    which needs the store's name folding, which imports this package.
+    """
+    from newsreader.store.search import migrate_search
+
+    migrate_search(db)
+
+
 #: Applied in order; the schema version is ``len(MIGRATIONS)``.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
-    _create_schema_1, _feeds_schema_2, refold_entities,
+    _create_schema_1, _feeds_schema_2, refold_entities, _search_schema_4,
 ]
 
 
