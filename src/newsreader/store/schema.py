@@ -230,9 +230,34 @@ def _search_schema_4(db: sqlite3.Connection) -> None:
     migrate_search(db)
 
 
+def _reader_schema_5(db: sqlite3.Connection) -> None:
+    """Version 5: saved queries, notes and tags on bookmarks, and app settings.
+
+    Saved queries are query-language strings shown like feeds (newsboat's
+    query feeds). A bookmark's note and tags are the user's own words about
+    it. ``settings`` holds choices the app remembers between runs (the theme)
+    as JSON values, so a new setting needs no migration.
+    """
+    db.execute(
+        """
+        CREATE TABLE saved_queries (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            query TEXT NOT NULL,
+            position INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("ALTER TABLE bookmarks ADD COLUMN note TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE bookmarks ADD COLUMN tags TEXT NOT NULL DEFAULT '[]'")
+    db.execute("CREATE TABLE settings (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL)")
+
+
 #: Applied in order; the schema version is ``len(MIGRATIONS)``.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _create_schema_1, _feeds_schema_2, refold_entities, _search_schema_4,
+    _reader_schema_5,
 ]
 
 
