@@ -34,6 +34,7 @@ from newsreader.store.convert import (
 from newsreader.store.entity_queries import EntityQueries
 from newsreader.store.names import entity_identity
 from newsreader.store.paths import default_db_path
+from newsreader.store.saved_queries import SavedQueries
 from newsreader.store.subscriptions import Subscriptions
 from newsreader.store.types import ArticleHeader, Bookmark, Ingested, StoredEntity, StoreError
 
@@ -155,7 +156,7 @@ def _span_name(span: Any) -> str:
     return clean_line(str(getattr(span, "canonical", "") or span.text)).strip()
 
 
-class Store(EntityQueries, Subscriptions):
+class Store(EntityQueries, Subscriptions, SavedQueries):
     """A connection to the newsreader database. Open with :meth:`open`.
 
     Safe to share between threads. Usable as a context manager (closes on
