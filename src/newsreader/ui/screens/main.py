@@ -102,6 +102,8 @@ class MainScreen(Screen[None]):
                 tooltip="List only articles that mention the entity; again to list all"),
         Binding("escape", "clear_entity", "Back", show=False, id="clear_entity",
                 tooltip="Stop emphasising, else back to the list, else clear the filter"),
+        Binding("slash", "search", "Search", key_display="/", id="search",
+                tooltip="Search every stored article as you type"),
         Binding("tab", "app.focus_next", "Next pane", show=False, id="focus_next",
                 tooltip="Move focus to the next pane"),
         Binding("shift+tab", "app.focus_previous", "Previous pane", show=False,
@@ -508,6 +510,16 @@ class MainScreen(Screen[None]):
                 self._set_active_entity((entity.label, entity.name))
                 self.action_next_mention()
                 return
+
+    def action_search(self) -> None:
+        """Open the search screen; the chosen result opens here, Esc changes nothing."""
+        from newsreader.ui.screens.search import SearchScreen
+
+        def chosen(key: int | None) -> None:
+            if key is not None:
+                self.open_article(key)
+
+        self.app.push_screen(SearchScreen(), chosen)
 
     def action_open_link(self) -> None:
         article = self.reader.article
