@@ -66,8 +66,8 @@ def main() -> None:
     ap.add_argument("--voa-docs", type=int, default=0, help="limit VOA pseudo-docs (0: all)")
     ap.add_argument("--lexicon", type=Path, help="teacher_lexicon.py output (optional)")
     ap.add_argument("--iters", type=int, default=100)
-    ap.add_argument("--c1", type=float, default=0.05)
-    ap.add_argument("--c2", type=float, default=0.01)
+    ap.add_argument("--c1", type=float, default=0.1)
+    ap.add_argument("--c2", type=float, default=0.05)
     ap.add_argument("--minfreq", type=float, default=1)
     ap.add_argument("--no-tweets", action="store_true")
     ap.add_argument("--upper", type=float, default=0.05)
@@ -81,7 +81,7 @@ def main() -> None:
     rng = random.Random(SEED)
     t0 = time.time()
     lists, phrases = gazetteers.build(args.lexicon)
-    gaz = Gazetteer({k: "\n".join(v) for k, v in lists.items()}, "\n".join(phrases))
+    gaz = Gazetteer.from_lists(lists, phrases)
     fm = FeatureMaker(gaz)
     places = corpora.PlaceSplitter(set(lists["country"]), set(lists["place"]), set(phrases))
 
@@ -119,7 +119,7 @@ def main() -> None:
     tagger = pycrfsuite.Tagger()
     tagger.open(crf_path)
     score_heldout(tagger, fm, held)
-    export(tagger, lists, phrases, args)
+    export(tagger, lists, phrases, args)  # gazetteer rebuilt there from the same lists
     print(f"done {time.time() - t0:.0f}s", flush=True)
 
 
@@ -176,8 +176,7 @@ def export(tagger, lists, phrases, args) -> None:
         "features": "\n".join(names),
         "trans": trans,
         "start": [0] * n,
-        "gaz": {k: "\n".join(v) for k, v in lists.items()},
-        "phrases": "\n".join(phrases),
+        "gaz": Gazetteer.from_lists(lists, phrases).to_blob(),
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     write_model_file(args.out, blob, weights)

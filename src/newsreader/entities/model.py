@@ -19,6 +19,7 @@ Public API: :class:`ModelExtractor` (an ``Extractor``), :func:`get_extractor`
 
 from __future__ import annotations
 
+import base64
 import gzip
 import json
 import re
@@ -149,16 +150,8 @@ class Gazetteer:
     """Word lists used as features: one bit per category for single words,
     and lower-cased multi-word place names matched longest-first."""
 
-    def __init__(self, lists: dict[str, str], phrases: str) -> None:
-        self.cats = sorted(lists)
-        flags: dict[str, int] = {}
-        for bit, cat in enumerate(self.cats):
-            b = 1 << bit
-            words = [w for w in lists[cat].split("\n") if w]
-            new = dict.fromkeys(words, b)
-            for w in flags.keys() & new.keys():
-                new[w] |= flags[w]
-            flags.update(new)
+    def __init__(self, cats: list[str], flags: dict[str, int], phrases: str) -> None:
+        self.cats = cats
         self.flags = flags
         self.phrases = frozenset(p for p in phrases.split("\n") if p)
         first: dict[str, int] = {}
@@ -166,6 +159,37 @@ class Gazetteer:
             parts = p.split(" ")
             first[parts[0]] = max(first.get(parts[0], 0), len(parts))
         self.first = first
+
+    @classmethod
+    def from_lists(cls, lists: dict[str, list[str]], phrases: list[str]) -> Gazetteer:
+        """Build from category -> words (training time)."""
+        cats = sorted(lists)
+        flags: dict[str, int] = {}
+        for bit, cat in enumerate(cats):
+            for w in lists[cat]:
+                if w:
+                    flags[w] = flags.get(w, 0) | 1 << bit
+        return cls(cats, flags, "\n".join(phrases))
+
+    def to_blob(self) -> dict[str, object]:
+        """JSON-ready form: words in one string, their flags as base64 int32."""
+        words = sorted(self.flags)
+        arr = array("i", (self.flags[w] for w in words))
+        if sys.byteorder != "little":
+            arr.byteswap()
+        return {"cats": self.cats, "words": "\n".join(words),
+                "flags": base64.b64encode(arr.tobytes()).decode("ascii"),
+                "phrases": "\n".join(sorted(self.phrases))}
+
+    @classmethod
+    def from_blob(cls, blob: dict) -> Gazetteer:
+        """Inverse of :meth:`to_blob`: one dict(zip(...)), no per-word Python loop."""
+        arr = array("i")
+        arr.frombytes(base64.b64decode(blob["flags"]))
+        if sys.byteorder != "little":
+            arr.byteswap()
+        words = blob["words"].split("\n") if blob["words"] else []
+        return cls(blob["cats"], dict(zip(words, arr, strict=True)), blob["phrases"])
 
     def word_cats(self, lower: str) -> list[str]:
         f = self.flags.get(lower, 0)
@@ -338,7 +362,7 @@ class _Model:
         self.w = w
         self.trans: list[list[int]] = blob["trans"]
         self.start: list[int] = blob["start"]
-        self.gaz = Gazetteer(blob["gaz"], blob["phrases"])
+        self.gaz = Gazetteer.from_blob(blob["gaz"])
         self.fm = FeatureMaker(self.gaz)
         self.cache: dict[str, tuple[array, ...]] = {}
         self.lock = threading.Lock()
