@@ -235,12 +235,22 @@ class FeatureMaker:
 
     def own(self, word: str) -> list[str]:
         """Features of a word at the position being labelled."""
+        return self.both(word)[0]
+
+    def near(self, word: str) -> list[str]:
+        """Features of a neighbouring word (prefixed with its offset later)."""
+        return self.both(word)[1]
+
+    def both(self, word: str) -> tuple[list[str], list[str]]:
+        """(own, near) features, sharing the work of computing them."""
         low = word.lower()
-        f = [
+        ss = "ss=" + _shape(word, 1)
+        gaz = self.gaz_feats(word)
+        own = [
             "bias",
             "w=" + low,
             "s=" + _shape(word, 2),
-            "ss=" + _shape(word, 1),
+            ss,
             "p1=" + low[:1],
             "p2=" + low[:2],
             "p3=" + low[:3],
@@ -249,15 +259,9 @@ class FeatureMaker:
             "x4=" + low[-4:],
         ]
         if len(word) > 1 and word.isupper():
-            f.append("W=" + word)  # "US" vs "us", "WHO" vs "who"
-        f.extend(self.gaz_feats(word))
-        return f
-
-    def near(self, word: str) -> list[str]:
-        """Features of a neighbouring word (prefixed with its offset later)."""
-        f = ["w=" + word.lower(), "ss=" + _shape(word, 1)]
-        f.extend(self.gaz_feats(word))
-        return f
+            own.append("W=" + word)  # "US" vs "us", "WHO" vs "who"
+        own.extend(gaz)
+        return own, ["w=" + low, ss, *gaz]
 
     @staticmethod
     def token_feats(words: Sequence[str], sents: Sequence[tuple[int, int]],
@@ -397,10 +401,9 @@ class _Model:
         """(own, as -2, as -1, as +1, as +2) score vectors for a word type."""
         v = self.cache.get(word)
         if v is None:
-            fm = self.fm
-            near = fm.near(word)
+            own, near = self.fm.both(word)
             v = (
-                array("l", self._sum(fm.own(word))),
+                array("l", self._sum(own)),
                 array("l", self._sum(["-2" + x for x in near])),
                 array("l", self._sum(["-1" + x for x in near])),
                 array("l", self._sum(["1" + x for x in near])),
@@ -418,7 +421,10 @@ class _Model:
         lower_seen, title_mid = doc_context(words, sents)
         place = self.gaz.phrase_tags(words)
         tokf = self.fm.token_feats(words, sents, place, lower_seen, title_mid)
-        tv = [self.type_vectors(w) for w in words]
+        tv = [self.type_vectors(x) for x in words]
+        idx = self.index
+        w = self.w
+        n = self.n
         out: list[int] = []
         for s, e in sents:
             em: list[list[int]] = []
@@ -428,9 +434,11 @@ class _Model:
                 c = tv[i - 1][2] if i - 1 >= s else self.pad_left[-1]
                 d = tv[i + 1][3] if i + 1 < e else self.pad_right[1]
                 g = tv[i + 2][4] if i + 2 < e else self.pad_right[2]
-                t = self._sum(tokf[i])
-                em.append([a1 + b1 + c1 + d1 + g1 + t1 for a1, b1, c1, d1, g1, t1
-                           in zip(a, b, c, d, g, t, strict=True)])
+                rows = [a, b, c, d, g]
+                for r in map(idx.get, tokf[i]):
+                    if r is not None:
+                        rows.append(w[r * n:(r + 1) * n])
+                em.append([sum(col) for col in zip(*rows, strict=True)])
             out.extend(self._decode(em))
         return out
 
