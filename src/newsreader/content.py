@@ -751,3 +751,27 @@ def _clean_converted(text: str) -> str:
     ):
         return clean_text(text)
     return text.strip("\n").rstrip() if text.strip() else ""
+
+
+_LINK_LINE = re.compile(r"\[(\d{1,5})\] (\S+)\Z")
+
+
+def links_from_text(text: str) -> list[str]:
+    """The targets of the ``Links:`` block at the end of ``text``: ``[n - 1]`` is link ``[n]``.
+
+    The reverse of :meth:`LinkRefs.append_to`, for the reader's ``L`` list.
+    Only the last block counts (an article may quote the words "Links:"),
+    only a run of ``[n] url`` lines numbered 1, 2, 3… in order is read, and
+    each target goes through :func:`safe_link`, so what comes back is safe
+    to show; a target it refuses stays as ``""`` to keep the numbering.
+    """
+    start = text.rfind("Links:\n")
+    if start < 0 or (start and text[start - 1] != "\n"):
+        return []
+    links: list[str] = []
+    for line in text[start + len("Links:\n"):].split("\n"):
+        match = _LINK_LINE.match(line.strip())
+        if match is None or int(match.group(1)) != len(links) + 1:
+            break
+        links.append(safe_link(match.group(2)) or "")
+    return links

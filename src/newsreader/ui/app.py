@@ -24,6 +24,7 @@ from newsreader.ui.screens.main import MainScreen
 if TYPE_CHECKING:
     from textual.screen import Screen
 
+    from newsreader.config import Config
     from newsreader.entities import Extractor
     from newsreader.models import Article
     from newsreader.store import Store, StoredEntity
@@ -43,8 +44,14 @@ class NewsReaderApp(App[None]):
                 tooltip="Show every key"),
     ]
 
-    def __init__(self, db_path: Path | None, sources: list[str], engine: str = "default") -> None:
+    def __init__(self, db_path: Path | None, sources: list[str], engine: str = "default",
+                 config: Config | None = None) -> None:
         super().__init__()
+        from newsreader.config import Config, defaults
+
+        # No config given (tests, tools): the defaults, never the user's file.
+        self.config: Config = config if config is not None else Config(defaults())
+        self.animation_level = "full" if self.config.get("ui", "animations") else "none"
         self.db_path = db_path
         self.sources = list(sources)
         self.engine = engine
@@ -138,6 +145,12 @@ class NewsReaderApp(App[None]):
     def get_default_screen(self) -> MainScreen:
         return MainScreen()
 
+    def on_mount(self) -> None:
+        """Apply the config: key remaps, then the theme; report its problems once."""
+        from newsreader.ui.settings import apply_config
+
+        apply_config(self)
+
     def on_unmount(self) -> None:
         with self._store_lock:
             if self._store is not None:
@@ -177,6 +190,14 @@ class NewsReaderApp(App[None]):
         self.push_screen(HelpScreen(sections))
 
 
-def run_app(db_path: Path | None, sources: list[str], engine: str = "default") -> None:
-    """Open the app on ``sources`` (or the subscriptions, or the samples) until the user quits."""
-    NewsReaderApp(db_path, sources, engine=engine).run()
+def run_app(db_path: Path | None, sources: list[str], engine: str = "default",
+            config_path: Path | None = None) -> None:
+    """Open the app on ``sources`` (or the subscriptions, or the samples) until the user quits.
+
+    ``config_path`` names the config file (None: ``$NEWSREADER_CONFIG`` or the
+    platform config dir).
+    """
+    from newsreader.config import load_config
+
+    config = load_config(config_path)
+    NewsReaderApp(db_path, sources, engine=engine, config=config).run()

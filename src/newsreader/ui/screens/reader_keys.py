@@ -1,0 +1,268 @@
+"""The reader's verbs on the main screen: read state, undo, links, panes and layout.
+
+A plain mixin of :class:`~newsreader.ui.screens.main.MainScreen` (its
+bindings are :data:`READER_BINDINGS`, spliced into the screen's list), kept
+apart so the main screen stays about data flow. Everything that writes runs
+in a thread worker; the list is updated first, so keys feel instant.
+
+Undo: ``A`` (mark the view read) and removing a bookmark leave one undo step
+for :data:`UNDO_SECONDS`; ``u`` or ``ctrl+z`` takes it back.
+"""
+
+from __future__ import annotations
+
+import time
+import webbrowser
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.widget import Widget
+
+from newsreader.ui.text import safe_line, web_link
+
+if TYPE_CHECKING:
+    from newsreader.ui.app import NewsReaderApp
+    from newsreader.ui.widgets.article_list import ArticleList
+    from newsreader.ui.widgets.entity_sidebar import EntitySidebar
+    from newsreader.ui.widgets.reader import Reader
+
+#: How long an undo step stays available.
+UNDO_SECONDS = 10.0
+#: Article list width limits for ``<`` / ``>`` (cells).
+LIST_MIN, LIST_STEP = 24, 6
+
+READER_BINDINGS: list[BindingType] = [
+    Binding("n", "next_unread", "Next unread", id="next_unread",
+            tooltip="Show the next unread article"),
+    Binding("p", "previous_unread", "Prev unread", show=False, id="previous_unread",
+            tooltip="Show the previous unread article"),
+    Binding("N", "toggle_read", "Read/unread", show=False, id="toggle_read",
+            tooltip="Mark this article unread, or read again"),
+    Binding("A", "mark_view_read", "All read", id="mark_view_read",
+            tooltip="Mark every article in this list read (u undoes)"),
+    Binding("u,ctrl+z", "undo", "Undo", show=False, id="undo",
+            tooltip="Undo the last mark-all-read or bookmark removal"),
+    Binding("L", "show_links", "Links", id="show_links",
+            tooltip="List the article's links; a digit opens one"),
+    Binding("y", "copy_link", "Copy link", show=False, id="copy_link",
+            tooltip="Copy the article's web link to the clipboard"),
+    Binding("h", "pane_left", "Left pane", show=False, id="pane_left",
+            tooltip="Move focus to the pane on the left"),
+    Binding("l", "pane_right", "Right pane", show=False, id="pane_right",
+            tooltip="Move focus to the pane on the right"),
+    Binding("z", "zen", "Zen", show=False, id="zen",
+            tooltip="Zen mode: the reader alone; again to come back"),
+    Binding("less_than_sign", "list_narrower", "Narrower list", show=False, key_display="<",
+            id="list_narrower", tooltip="Make the article list narrower"),
+    Binding("greater_than_sign", "list_wider", "Wider list", show=False, key_display=">",
+            id="list_wider", tooltip="Make the article list wider"),
+    Binding("S", "toggle_sidebar", "Sidebar", show=False, id="toggle_sidebar",
+            tooltip="Show or hide the entity sidebar (an overlay on narrow screens)"),
+]
+
+
+class ReaderKeys:
+    """Actions for :data:`READER_BINDINGS` (see the module docstring)."""
+
+    if TYPE_CHECKING:
+        app: NewsReaderApp
+        news_app: NewsReaderApp
+        articles: ArticleList
+        reader: Reader
+        sidebar: EntitySidebar
+        _counts: tuple[int, int, int]
+
+        def _update_status(self) -> None: ...
+        def notify(self, message: str, **kwargs: object) -> None: ...
+        def set_class(self, add: bool, *names: str) -> object: ...
+        def has_class(self, *names: str) -> bool: ...
+        def run_worker(self, work: Callable[[], object], **kwargs: object) -> object: ...
+        def open_article(self, key: int, entity: tuple[str, str] | None = None) -> None: ...
+
+    _undo: tuple[str, float, Callable[[], None]] | None = None
+
+    # ------------------------------------------------------------------ read state
+    @property
+    def mark_read_on_open(self) -> bool:
+        return bool(self.news_app.config.get("reading", "mark_read_on_open"))
+
+    def action_next_unread(self) -> None:
+        self._move_unread(+1)
+
+    def action_previous_unread(self) -> None:
+        self._move_unread(-1)
+
+    def _move_unread(self, step: int) -> None:
+        rows = self.articles.rows
+        index = self.articles.cursor + step
+        while 0 <= index < len(rows):
+            if not rows[index].read:
+                self.articles.move_to(index)
+                return
+            index += step
+        where = "below" if step > 0 else "above"
+        self.notify(f"No unread article {where}.", timeout=2)
+
+    def action_toggle_read(self) -> None:
+        row = self.articles.current
+        if row is None:
+            return
+        read = not row.read
+        self.articles.update_row(row.key, read=read)
+        self._recount()
+        store = self.news_app.store
+        self.run_worker(lambda: store.set_read(row.key, read), thread=True,
+                        exit_on_error=False, group="read-marks",
+                        description="Save the read mark")
+
+    def action_mark_view_read(self) -> None:
+        keys = [row.key for row in self.articles.rows if not row.read]
+        if not keys:
+            self.notify("Nothing unread here.", timeout=2)
+            return
+        for key in keys:
+            self.articles.update_row(key, read=True)
+        self._recount()
+        store = self.news_app.store
+        self.run_worker(lambda: store.set_read_many(keys, True), thread=True,
+                        exit_on_error=False, group="read-marks",
+                        description="Mark the list read")
+
+        def undo() -> None:
+            for key in keys:
+                self.articles.update_row(key, read=False)
+            self._recount()
+            self.run_worker(lambda: store.set_read_many(keys, False), thread=True,
+                            exit_on_error=False, group="read-marks",
+                            description="Undo mark all read")
+
+        noun = "article" if len(keys) == 1 else "articles"
+        self.offer_undo(f"Marked {len(keys):,} {noun} read", undo)
+
+    def offer_undo(self, what: str, undo: Callable[[], None]) -> None:
+        """Keep ``undo`` as the one undo step for a while and say so."""
+        self._undo = (what, time.monotonic() + UNDO_SECONDS, undo)
+        self.notify(f"{what}. Press u to undo.", markup=False, timeout=UNDO_SECONDS)
+
+    def action_undo(self) -> None:
+        step, self._undo = self._undo, None
+        if step is None or time.monotonic() > step[1]:
+            self.notify("Nothing to undo.", timeout=2)
+            return
+        step[2]()
+        self.notify(f"Undone: {step[0]}.", markup=False, timeout=3)
+
+    def _recount(self) -> None:
+        rows = self.articles.rows
+        unread = sum(1 for row in rows if not row.read)
+        self._counts = (len(rows), unread, self._counts[2])
+        self._update_status()
+
+    # ------------------------------------------------------------------ links
+    def action_show_links(self) -> None:
+        from newsreader.content import links_from_text
+        from newsreader.ui.screens.links import LinksScreen
+
+        article = self.reader.article
+        if article is None:
+            return
+        links = links_from_text(article.text)
+        page = web_link(article.link)
+        if not links and page is None:
+            self.notify("This article has no links.", timeout=3)
+            return
+        self.app.push_screen(LinksScreen(links, page))
+
+    def action_copy_link(self) -> None:
+        article = self.reader.article
+        link = web_link(article.link if article else None)
+        if link is None:
+            self.notify("No web link to copy.", severity="warning", timeout=3)
+            return
+        self.app.copy_to_clipboard(link)
+        self.notify(f"Copied {safe_line(link)}", markup=False, timeout=3)
+
+    # ------------------------------------------------------------------ panes and layout
+    def _step_pane(self, step: int) -> None:
+        panes = [self.articles, self.reader, self.sidebar]
+        current = next((i for i, p in enumerate(panes) if p.has_focus_within), 0)
+        index = current + step
+        while 0 <= index < len(panes):
+            pane = panes[index]
+            if pane is self.sidebar and not self._sidebar_shown():
+                index += step
+                continue
+            pane.focus()
+            return
+
+    def _sidebar_shown(self) -> bool:
+        if self.has_class("-zen"):
+            return False
+        if self.has_class("-narrow"):
+            return self.has_class("-sidebar-open")
+        return not self.has_class("-sidebar-hidden")
+
+    def action_pane_left(self) -> None:
+        self._step_pane(-1)
+
+    def action_pane_right(self) -> None:
+        self._step_pane(+1)
+
+    def action_zen(self) -> None:
+        zen = not self.has_class("-zen")
+        self.set_class(zen, "-zen")
+        if zen:
+            self.reader.focus()
+
+    def action_toggle_sidebar(self) -> None:
+        if self.has_class("-narrow"):
+            opened = not self.has_class("-sidebar-open")
+            self.set_class(opened, "-sidebar-open")
+            if opened:
+                self.sidebar.focus()
+            else:
+                self.reader.focus()
+            return
+        hidden = not self.has_class("-sidebar-hidden")
+        self.set_class(hidden, "-sidebar-hidden")
+        if hidden and self.sidebar.has_focus_within:
+            self.reader.focus()
+
+    def action_list_narrower(self) -> None:
+        self._resize_list(-LIST_STEP)
+
+    def action_list_wider(self) -> None:
+        self._resize_list(+LIST_STEP)
+
+    def _resize_list(self, delta: int) -> None:
+        if self.has_class("-narrow") or self.has_class("-zen"):
+            return
+        current = self.articles.outer_size.width
+        limit = max(LIST_MIN, self.app.size.width - 40)
+        self.articles.styles.width = max(LIST_MIN, min(limit, current + delta))
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """Narrow screens show the list or the reader, whichever has focus."""
+        widget = event.widget
+        if _within(widget, self.articles):
+            self.set_class(False, "-reading")
+        elif _within(widget, self.reader):
+            self.set_class(True, "-reading")
+        if self.has_class("-sidebar-open") and not _within(widget, self.sidebar):
+            self.set_class(False, "-sidebar-open")
+
+
+def _within(widget: Widget, pane: Widget) -> bool:
+    return widget is pane or pane in widget.ancestors
+
+def open_url(url: str) -> bool:
+    """Hand a checked http(s)/mailto URL to the browser; False for anything else."""
+    from newsreader.sanitize import safe_link
+
+    link = safe_link(url)
+    if not link:
+        return False
+    webbrowser.open(link)
+    return True
