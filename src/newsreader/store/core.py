@@ -32,6 +32,7 @@ from newsreader.store.convert import (
     to_db_time,
 )
 from newsreader.store.entity_queries import EntityQueries
+from newsreader.store.fulltext import FullTextStore, keep_full_text
 from newsreader.store.names import entity_identity
 from newsreader.store.paths import default_db_path
 from newsreader.store.saved_queries import SavedQueries
@@ -156,7 +157,7 @@ def _span_name(span: Any) -> str:
     return clean_line(str(getattr(span, "canonical", "") or span.text)).strip()
 
 
-class Store(EntityQueries, Subscriptions, SavedQueries):
+class Store(EntityQueries, Subscriptions, SavedQueries, FullTextStore):
     """A connection to the newsreader database. Open with :meth:`open`.
 
     Safe to share between threads. Usable as a context manager (closes on
@@ -280,6 +281,7 @@ class Store(EntityQueries, Subscriptions, SavedQueries):
         ).fetchone()
         if found is not None:
             key = found[0]
+            row = keep_full_text(row, found[8], found[10])  # a summary never undoes a fetch
             if tuple(found[1:]) == row.values():
                 return key, "unchanged"
             db.execute(
