@@ -267,6 +267,65 @@ def cmd_search(args: argparse.Namespace, out: TextIO) -> int:
     return 0 if hits else 1
 
 
+def cmd_fulltext(args: argparse.Namespace, out: TextIO) -> int:
+    """Fetch a summary-only article's web page, store its main text, extract entities again."""
+    from newsreader.sources.fulltext import FullTextError, adds_text, fetch_full_text
+    from newsreader.store import StoreError
+
+    store = _open_store(getattr(args, "db", None))
+    try:
+        keys = store.find_article_keys(args.id)
+        if len(keys) != 1:
+            raise CliError(
+                f"no stored article with key or id {args.id}" if not keys else
+                f"{len(keys)} articles have the id {args.id}; give the key "
+                "(`newsreader search --json` shows it)"
+            )
+        key = keys[0]
+        article = store.article(key)
+        if article is None:
+            raise CliError(f"no stored article with key or id {args.id}")
+        fetched = article.summary_only or args.force
+        if fetched:
+            if not article.link:
+                raise CliError(f"{article.title}: the article has no link to fetch")
+            try:
+                full = fetch_full_text(article.link)
+            except FullTextError as exc:
+                raise CliError(f"{article.link}: {exc}") from None
+            if not args.force and not adds_text(full, article.text):
+                raise CliError(f"{article.link}: the page has no more text than the summary "
+                               "(--force stores it anyway)")
+            store.set_full_text(key, full.text)
+            article = store.article(key) or article
+            _extract_again(store, key, article, args.ner)
+        if args.json:
+            _emit_json({"key": key, "id": article.id, "title": article.title,
+                        "chars": len(article.text), "fetched": bool(fetched)}, out)
+        elif fetched:
+            out.write(f"Fetched {len(article.text)} characters for {_one_line(article.title)}\n")
+        else:
+            out.write(f"{_one_line(article.title)} already has its full text "
+                      f"({len(article.text)} characters); --force fetches the page anyway\n")
+        return 0
+    except StoreError as exc:
+        raise CliError(str(exc), code=2) from None
+    finally:
+        store.close()
+
+
+def _extract_again(store: Store, key: int, article: Article, engine: str) -> None:
+    """Entities for the new text now, so `newsreader entity` finds them; the app would too."""
+    try:
+        extractor = _get_extractor(engine)
+    except CliError as exc:
+        _warn(f"stored the text, but no entities yet: {exc}")
+        return
+    spans = extractor.extract(article.text, published=article.published)
+    name = f"{extractor.name}:{extractor.version}"  # as the app files them
+    store.save_entities(key, name, spans, for_text=article.text)
+
+
 def cmd_engines(args: argparse.Namespace, out: TextIO) -> int:
     """List the entity engines this installation can use."""
     from newsreader.entities.registry import available_engines
@@ -604,7 +663,9 @@ def cmd_app(args: argparse.Namespace, out: TextIO) -> int:
     from newsreader.ui.app import run_app
 
     try:
-        run_app(Path(db) if db else None, list(args.sources), engine=args.ner)
+        config = getattr(args, "config", None)
+        run_app(Path(db) if db else None, list(args.sources), engine=args.ner,
+                config_path=Path(config) if config else None)
     except StoreError as exc:
         raise CliError(str(exc), code=2) from None
     return 0
@@ -639,6 +700,7 @@ def _app_parser() -> argparse.ArgumentParser:
             "  export-opml [FILE]    write subscriptions as OPML\n"
             "  entity NAME           list stored articles that mention an entity\n"
             "  search QUERY          search stored articles (query language in the README)\n"
+            "  fulltext ID           fetch the full article of a summary-only item\n"
             "  engines               list entity engines\n"
             "  locate                print where data is kept\n"
         ),
@@ -653,6 +715,8 @@ def _app_parser() -> argparse.ArgumentParser:
     )
     _add_db_option(parser)
     _add_engine_option(parser)
+    parser.add_argument("--config", metavar="PATH",
+                        help="config file (default: $NEWSREADER_CONFIG or the user config dir)")
     parser.set_defaults(func=cmd_app)
     return parser
 
@@ -783,6 +847,23 @@ def _command_parsers() -> dict[str, argparse.ArgumentParser]:
     search.add_argument("--limit", type=int, default=50, help="at most N results (default 50)")
     search.add_argument("--json", action="store_true", help="one JSON object per article")
 
+    fulltext = make(
+        "fulltext",
+        cmd_fulltext,
+        "Fetch the web page of a summary-only article, store its main text in place of the "
+        "summary and extract its entities again. ID is the article key (as `search --json` "
+        "and `entity --json` show it) or the article id.",
+    )
+    fulltext.add_argument("id", metavar="ID")
+    fulltext.add_argument(
+        "--force", action="store_true",
+        help="fetch even when the article has its full text, and keep a shorter page text",
+    )
+    fulltext.add_argument(
+        "--json", action="store_true", help='{"key", "id", "title", "chars", "fetched"}'
+    )
+    _add_engine_option(fulltext)
+
     make("engines", cmd_engines, "List the entity engines this installation can use.")
     make("locate", cmd_locate, "Print where newsreader keeps its data.")
     return parsers
@@ -798,7 +879,7 @@ def _split_command(argv: list[str]) -> tuple[str | None, list[str]]:
     index = 0
     while index < len(argv):
         token = argv[index]
-        if token in ("--db", "--ner"):
+        if token in ("--db", "--ner", "--config"):
             index += 2
             continue
         if token.startswith("-"):
@@ -814,6 +895,7 @@ _COMMAND_NAMES = (
     "parse",
     "entity",
     "search",
+    "fulltext",
     "entities",
     "bookmarks",
     "engines",
