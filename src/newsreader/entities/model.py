@@ -31,6 +31,7 @@ from datetime import datetime
 from pathlib import Path
 
 from newsreader.entities import Span
+from newsreader.entities.cues import TITLE_MODIFIERS, TITLES
 
 MODEL_PATH = Path(__file__).resolve().parent / "data" / "model.bin.gz"
 #: Candidate-tag pruning width, as a multiple of the spread of transition weights.
@@ -601,23 +602,41 @@ def _results_teams(words: list[str], sents: list[tuple[int, int]],
 _NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC"})
 
 
+#: Office words that only appear inside a title ("Home Secretary", "Shadow
+#: Chancellor"); with the cue lists they make a PERSON span's leading title.
+_OFFICE_WORDS = frozenset(
+    [
+        "home", "shadow", "state", "culture", "education", "environment", "transport", "energy",
+        "labour", "work", "pensions", "treasury", "security", "foreign", "interior", "first",
+        "second", "senior", "junior", "assistant", "associate", "executive", "managing", "general",
+    ]
+)
+
+
+def _is_title_word(word: str, gaz: Gazetteer, bit: int) -> bool:
+    parts = word.lower().rstrip(".").split("-")
+    if bit >= 0 and all(gaz.flags.get(p, 0) >> bit & 1 for p in parts):
+        return True
+    return word.rstrip(".") in TITLES or word in TITLE_MODIFIERS or word.lower() in _OFFICE_WORDS
+
+
 def _trim_titles(words: list[str], ents: list[tuple[int, int, str]],
                  gaz: Gazetteer) -> list[tuple[int, int, str]]:
     """Drop leading titles from PERSON spans: "Bishop Desmond Tutu" -> "Desmond Tutu".
 
     Why: the reader groups people by name; the title is context, not part of
-    who it is (the usual news NER convention, and the teacher's).
+    who it is (the usual news NER convention, and the teacher's). A "person"
+    that is nothing but a title ("Minister", "Home Secretary") is no name at
+    all, so it is dropped rather than listed among the people.
     """
     bit = gaz.cats.index("title") if "title" in gaz.cats else -1
-    if bit < 0:
-        return ents
-    flags = gaz.flags
     out = []
     for a, b, lab in ents:
         if lab == "PERSON":
-            while b - a > 1 and all(flags.get(p, 0) >> bit & 1
-                                    for p in words[a].lower().rstrip(".").split("-")):
+            while a < b and _is_title_word(words[a], gaz, bit):
                 a += 1
+            if a == b:
+                continue
         out.append((a, b, lab))
     return out
 

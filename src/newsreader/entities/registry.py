@@ -23,11 +23,13 @@ from newsreader.entities import Extractor, Span
 #: Engine name -> "module:factory" (a class or function taking no argument).
 ENGINES: dict[str, str] = {
     "rules": "newsreader.entities.rules:RulesExtractor",
+    # The shipped CRF (training/README.md): 0.825 F1 on CoNLL dev against 0.745 for rules.
+    "model": "newsreader.entities.model:get_extractor",
 }
 
 #: Names that stand for another engine.
 ALIASES: dict[str, str] = {
-    "default": "rules",
+    "default": "model",
 }
 
 _cache: dict[str, Extractor] = {}
