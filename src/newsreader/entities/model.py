@@ -722,8 +722,11 @@ class ModelExtractor:
 
     name = "model"
 
+    #: Bumped when the steps after the CRF change, so stored mentions are redone.
+    POSTPROCESS_VERSION = "2"
+
     def __init__(self) -> None:
-        self.version = str(_model().meta.get("version", "0"))
+        self.version = f"{_model().meta.get('version', '0')}+{self.POSTPROCESS_VERSION}"
         self._resolve, self._dates = _postprocess()
 
     def extract(self, text: str, *, published: datetime | None = None) -> list[Span]:

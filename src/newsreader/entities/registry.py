@@ -25,6 +25,8 @@ ENGINES: dict[str, str] = {
     "rules": "newsreader.entities.rules:RulesExtractor",
     # The shipped CRF (training/README.md): 0.825 F1 on CoNLL dev against 0.745 for rules.
     "model": "newsreader.entities.model:get_extractor",
+    # Optional: only when spaCy and an English pipeline are installed.
+    "spacy": "newsreader.entities.spacy_engine:SpacyExtractor",
 }
 
 #: Names that stand for another engine.
