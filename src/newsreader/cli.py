@@ -205,7 +205,9 @@ def _print_entity_summary(title: str, spans: Sequence, out: TextIO) -> None:
 
 
 def cmd_bookmarks(args: argparse.Namespace, out: TextIO) -> int:
-    """List bookmarks, newest first."""
+    """List bookmarks, newest first; ``--export md|json|html FILE`` writes them with notes."""
+    if getattr(args, "export", None):
+        return _export_bookmarks(args)
     store = _open_store(getattr(args, "db", None))
     try:
         bookmarks = store.bookmarks()
@@ -229,6 +231,26 @@ def cmd_bookmarks(args: argparse.Namespace, out: TextIO) -> int:
             out.write(f"{when}  {article.source_name}  {article.title}\n")
     if not bookmarks and not args.json:
         out.write("No bookmarks yet. Press b on an article in the app to add one.\n")
+    return 0
+
+
+def _export_bookmarks(args: argparse.Namespace) -> int:
+    from newsreader.export import write_export
+
+    fmt, target = args.export
+    if fmt not in ("md", "json", "html"):
+        raise CliError(f"unknown export format {_one_line(fmt)!r}: use md, json or html", code=2)
+    store = _open_store(getattr(args, "db", None))
+    try:
+        items = store.noted_bookmarks()
+    finally:
+        store.close()
+    path = Path(target)
+    try:
+        write_export(items, fmt, path)
+    except OSError as exc:
+        raise CliError(f"cannot write {_one_line(str(path))}: {exc.strerror or exc}") from None
+    sys.stderr.write(f"Wrote {len(items)} bookmarks to {_one_line(str(path))}\n")
     return 0
 
 
@@ -748,6 +770,8 @@ def _command_parsers() -> dict[str, argparse.ArgumentParser]:
 
     bookmarks = make("bookmarks", cmd_bookmarks, "List bookmarks, newest first.")
     bookmarks.add_argument("--json", action="store_true", help="one JSON object per bookmark")
+    bookmarks.add_argument("--export", nargs=2, metavar=("md|json|html", "FILE"),
+                           help="write every bookmark, with its note and tags, to FILE")
 
     add = make(
         "add",

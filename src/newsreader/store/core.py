@@ -31,11 +31,13 @@ from newsreader.store.convert import (
     now_db_time,
     to_db_time,
 )
+from newsreader.store.bookmark_notes import BookmarkNotes
 from newsreader.store.entity_queries import EntityQueries
 from newsreader.store.fulltext import FullTextStore, keep_full_text
 from newsreader.store.names import entity_identity
 from newsreader.store.paths import default_db_path
 from newsreader.store.saved_queries import SavedQueries
+from newsreader.store.settings import Settings
 from newsreader.store.subscriptions import Subscriptions
 from newsreader.store.types import ArticleHeader, Bookmark, Ingested, StoredEntity, StoreError
 
@@ -157,7 +159,8 @@ def _span_name(span: Any) -> str:
     return clean_line(str(getattr(span, "canonical", "") or span.text)).strip()
 
 
-class Store(EntityQueries, Subscriptions, SavedQueries, FullTextStore):
+class Store(EntityQueries, Subscriptions, SavedQueries, Settings, FullTextStore,
+            BookmarkNotes):
     """A connection to the newsreader database. Open with :meth:`open`.
 
     Safe to share between threads. Usable as a context manager (closes on
