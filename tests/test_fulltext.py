@@ -24,6 +24,7 @@ from newsreader import cli
 from newsreader.models import Article
 from newsreader.query import parse_query
 from newsreader.sources.fulltext import (
+    MAX_ELEMENTS,
     FullText,
     FullTextError,
     adds_text,
@@ -205,6 +206,20 @@ def test_extract_without_network_resolves_links_against_the_canonical_url() -> N
     full = extract_full_text(PAGE, None, "text/html")
     assert BODY_PARAGRAPHS[1] in full.text
     assert full.text.endswith("Links:\n[1] https://courier.example/data/rail-demand-2023")
+
+
+def test_a_reference_to_a_control_character_does_not_lose_the_page() -> None:
+    # lxml refuses "&#1;"; unhandled, trafilatura then returns nothing at all.
+    page = PAGE.replace(b"eleven years after", b"eleven&#1; years&#x0C; after")
+    full = extract_full_text(page, None, "text/html")
+    assert "again from Monday, eleven years after the last" in full.text
+
+
+def test_a_page_with_too_many_elements_is_refused_quickly() -> None:
+    page = b"<html><body><article>" + b"<p><b>x</b></p>" * (MAX_ELEMENTS // 2 + 1)
+    with pytest.raises(FullTextError) as caught:
+        extract_full_text(page, None, "text/html")
+    assert str(caught.value) == "page too large to extract (over 30,000 elements)"
 
 
 def test_adds_text_compares_words_without_the_link_block() -> None:
