@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from newsreader.config import Config, defaults
+from newsreader.store import Store
 from newsreader.ui.app import NewsReaderApp
 from newsreader.ui.screens.links import LinksScreen
 from newsreader.ui.screens.main import MainScreen
@@ -201,3 +202,52 @@ async def test_resize_keys_change_the_list_width(db_path, wire, fake_extractor):
         await pilot.press("less_than_sign", "less_than_sign")
         await pilot.pause()
         assert articles.outer_size.width == before - 6
+
+
+async def test_palette_offers_reader_actions_and_go_to_feed(db_path, wire, fake_extractor):
+    app = make_app(db_path, [wire], fake_extractor)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        for wanted in ("Search", "Next unread", "Mark all read", "Undo", "Links", "Zen mode"):
+            assert wanted in titles
+        from newsreader.ui.commands import EntityCommands, FeedCommands
+
+        assert FeedCommands in {provider() for provider in app.COMMANDS if callable(provider)
+                                and not isinstance(provider, type)}
+        assert EntityCommands is not None
+
+
+async def test_config_keymap_theme_and_problems(db_path, wire, fake_extractor, tmp_path):
+    from newsreader.config import load_config
+
+    path = tmp_path / "config.toml"
+    path.write_text('[ui]\ntheme = "nord"\n[reading]\nmark_read_on_open = "yes"\n'
+                    '[keys]\nnext_unread = "x"\n')
+    config = load_config(path)
+    app = NewsReaderApp(db_path, [wire], config=config)
+    app.load_extractor = lambda name: fake_extractor  # type: ignore[method-assign]
+    notes: list[str] = []
+    app.notify = lambda message, **kw: notes.append(message)  # type: ignore[method-assign]
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert app.theme == "nord"
+        assert any("mark_read_on_open" in note for note in notes)
+        articles, _, _ = panes(app)
+        articles.focus()
+        await pilot.press("x")  # remapped n
+        await settle(app, pilot)
+        assert articles.cursor == 1
+
+
+async def test_theme_choice_is_remembered(db_path, wire, fake_extractor):
+    app = make_app(db_path, [wire], fake_extractor)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        app.theme = "gruvbox"
+        await settle(app, pilot)
+    assert Store.open(db_path).setting("ui.theme") == "gruvbox"
+    again = make_app(db_path, [wire], fake_extractor)
+    async with again.run_test(size=SIZE) as pilot:
+        await settle(again, pilot)
+        assert again.theme == "gruvbox"

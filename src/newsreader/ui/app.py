@@ -8,7 +8,7 @@ the first frame costs little more than importing Textual.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -22,6 +22,7 @@ from newsreader.ui.screens.help import HelpScreen, binding_rows
 from newsreader.ui.screens.main import MainScreen
 
 if TYPE_CHECKING:
+    from textual.command import Provider
     from textual.screen import Screen
 
     from newsreader.config import Config
@@ -32,12 +33,29 @@ if TYPE_CHECKING:
 __all__ = ["NewsReaderApp", "default_sources", "run_app"]
 
 
+def get_command_provider(name: str) -> Callable[[], type[Provider]]:
+    """A palette provider class, imported only when the palette first opens."""
+
+    def load() -> type[Provider]:
+        from newsreader.ui import commands
+
+        return getattr(commands, name)  # type: ignore[no-any-return]
+
+    return load
+
+
 class NewsReaderApp(App[None]):
     """A terminal news reader with entity highlighting."""
 
     # Absolute, so subclasses defined elsewhere (tests, tools) find it too.
     CSS_PATH = Path(__file__).parent / "newsreader.tcss"
     TITLE = "newsreader"
+    # The palette offers "go to feed / saved query / entity" next to every action.
+    COMMANDS = App.COMMANDS | {
+        get_command_provider("FeedCommands"),
+        get_command_provider("SavedQueryCommands"),
+        get_command_provider("EntityCommands"),
+    }
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="quit", tooltip="Quit newsreader"),
         Binding("question_mark", "help", "Help", key_display="?", id="help",
@@ -172,6 +190,21 @@ class NewsReaderApp(App[None]):
             yield SystemCommand("Filter by entity",
                                 "List only articles that mention the chosen entity, or all",
                                 screen.action_filter_entity)
+        if isinstance(screen, MainScreen):
+            for title, help_text, action in (
+                ("Search", "Search every stored article (/)", screen.action_search),
+                ("Next unread", "Show the next unread article (n)", screen.action_next_unread),
+                ("Toggle read", "Mark this article unread or read (N)", screen.action_toggle_read),
+                ("Mark all read", "Mark every article in the list read (A)",
+                 screen.action_mark_view_read),
+                ("Undo", "Undo the last mark-all-read (u)", screen.action_undo),
+                ("Links", "List the article's links (L)", screen.action_show_links),
+                ("Copy link", "Copy the article's web link (y)", screen.action_copy_link),
+                ("Zen mode", "The reader alone, or back (z)", screen.action_zen),
+                ("Toggle entity sidebar", "Show or hide the entities (S)",
+                 screen.action_toggle_sidebar),
+            ):
+                yield SystemCommand(title, help_text, action)
         yield SystemCommand("Help", "Show every key", self.action_help)
 
     # ------------------------------------------------------------------ actions
