@@ -33,6 +33,8 @@ class HeadersLoaded(Message):
     headers: list[ArticleHeader]
     bookmarked_only: bool
     entity_filter: EntityFilter | None = None
+    #: The feeds pane's choice the list was read for (a FeedView; None: all).
+    feed_view: object | None = None
 
 
 @dataclass
@@ -53,6 +55,7 @@ class SourcesLoaded(Message):
     article_count: int = 0
     warnings: list[SourceError] = field(default_factory=list)
     entity_filter: EntityFilter | None = None
+    feed_view: object | None = None
 
 
 @dataclass

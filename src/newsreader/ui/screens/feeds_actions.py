@@ -222,15 +222,27 @@ class FeedsActions(Screen[None]):
     def on_resize(self) -> None:
         self._apply_feeds_display()
 
+    @property
+    def feeds_shown(self) -> bool:
+        """Whether the feeds pane is meant to be on screen (the ``-feeds`` class)."""
+        return self.has_class("-feeds")
+
     def _apply_feeds_display(self) -> None:
+        """Show the pane on wide screens unless the user hid it (F), and where asked.
+
+        The layout classes (``-wide``, ``-medium``, ``-narrow``) are set by the
+        main screen's ``on_resize``, which runs before this one; without them
+        the width decides.
+        """
         shown = self._feeds_shown
         if shown is None:
-            shown = self.size.width >= WIDE_WIDTH
-        pane = self.feeds_pane
-        if pane.display != shown:
-            if not shown and pane.has_focus:
-                self.articles.focus()
-            pane.display = shown
+            if self.has_class("-wide", "-medium", "-narrow"):
+                shown = self.has_class("-wide")
+            else:
+                shown = self.size.width >= WIDE_WIDTH
+        if not shown and self.feeds_pane.has_focus:
+            self.articles.focus()
+        self.set_class(shown, "-feeds")
 
     def _auto_refresh(self) -> None:
         if not self._refreshing:
@@ -238,11 +250,10 @@ class FeedsActions(Screen[None]):
 
     # ------------------------------------------------------------------ actions
     def action_toggle_feeds(self) -> None:
-        pane = self.feeds_pane
-        self._feeds_shown = not pane.display
+        self._feeds_shown = not self.feeds_shown
         self._apply_feeds_display()
-        if pane.display:
-            pane.focus()
+        if self.feeds_shown:
+            self.feeds_pane.focus()
 
     def action_add_feed(self) -> None:
         from newsreader.ui.screens.add_feed import AddFeedScreen
@@ -308,15 +319,16 @@ class FeedsActions(Screen[None]):
         """Narrow the list to a feed, tag or saved query (None: every article)."""
         self.feed_view = view
         self.feeds_pane.current_view = view
-        self.articles.loading = True
+        # No loading indicator: the list keeps focus (a loading widget cannot take
+        # it) and a feed's rows arrive in well under a second.
         self._update_status()
         self.reload_headers(self.bookmarked_only, getattr(self, "entity_filter", None))
 
     # ------------------------------------------------------------------ pane messages
     @on(FeedsPane.Chosen)
     def _view_chosen(self, message: FeedsPane.Chosen) -> None:
-        self.choose_view(message.view)
         self.articles.focus()
+        self.choose_view(message.view)
 
     @on(FeedsPane.RemoveRequested)
     def _remove_requested(self, message: FeedsPane.RemoveRequested) -> None:
@@ -489,7 +501,7 @@ class FeedsActions(Screen[None]):
 
     def on_article_loaded(self, message: Message) -> None:
         """Reading marks articles read: the pane's unread counts follow, a little later."""
-        if self.feeds_pane.display:
+        if self.feeds_shown:
             if self._pane_timer is not None:
                 self._pane_timer.stop()
             self._pane_timer = self.set_timer(PANE_RELOAD_DELAY, self.load_feeds_pane)

@@ -21,7 +21,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Footer, Label
 from textual.worker import Worker, WorkerState, get_current_worker
 
@@ -38,10 +37,14 @@ from newsreader.ui.messages import (
     SourcesLoaded,
 )
 from newsreader.ui.screens.entity import EntityScreen
+from newsreader.ui.screens.feeds_actions import FeedsActions, StartupRefresh, view_headers
+from newsreader.ui.screens.reader_keys import READER_BINDINGS, ReaderKeys
 from newsreader.ui.text import safe_line, web_link
 from newsreader.ui.widgets.article_list import ArticleList
 from newsreader.ui.widgets.entity_sidebar import EntityOption, EntitySidebar, RelatedOption
+from newsreader.ui.widgets.feeds_pane import FeedsPane, FeedView
 from newsreader.ui.widgets.reader import Reader
+from newsreader.ui.widgets.refresh_status import RefreshStatus
 
 if TYPE_CHECKING:
     from newsreader.store import ArticleHeader, Store
@@ -49,10 +52,14 @@ if TYPE_CHECKING:
 
 EntityKey = tuple[str, str]  # (label, name)
 
-#: Below this width the sidebar is hidden so list and reader keep usable widths.
-NARROW_WIDTH = 90
-#: Below this width the sidebar and the list get narrower to leave the reader room.
-MEDIUM_WIDTH = 110
+#: Below this width list and reader take turns at full width (Enter / Esc) and
+#: the sidebars open as overlays.
+NARROW_WIDTH = 100
+#: Below this width (and from NARROW_WIDTH) the feeds pane folds away and the
+#: sidebar gets narrower; from here every pane shows together.
+MEDIUM_WIDTH = 160
+#: Below this width (in the medium layout) the sidebar and the list get narrower.
+COMPACT_WIDTH = 110
 #: Background extraction reports progress to the status line every this many articles.
 PROGRESS_EVERY = 10
 #: How many related articles the sidebar lists.
@@ -65,11 +72,12 @@ EMPTY_HINT = (
 )
 
 
-class MainScreen(Screen[None]):
+class MainScreen(ReaderKeys, FeedsActions):
     """List on the left, reader in the centre, entities on the right."""
 
     #: (help heading, selector) pairs: the ``?`` screen lists these panes' keys.
     HELP_SECTIONS: ClassVar[tuple[tuple[str, str], ...]] = (
+        ("Feeds", "#feeds"),
         ("Article list", "#articles"),
         ("Reader", "#reader"),
         ("Entities", "#entities"),
@@ -104,6 +112,7 @@ class MainScreen(Screen[None]):
                 tooltip="Stop emphasising, else back to the list, else clear the filter"),
         Binding("slash", "search", "Search", key_display="/", id="search",
                 tooltip="Search every stored article as you type"),
+        *READER_BINDINGS,
         Binding("tab", "app.focus_next", "Next pane", show=False, id="focus_next",
                 tooltip="Move focus to the next pane"),
         Binding("shift+tab", "app.focus_previous", "Previous pane", show=False,
@@ -134,8 +143,12 @@ class MainScreen(Screen[None]):
             yield Label("newsreader", id="status-brand")
             yield Label("All articles", id="status-view")
             yield Label("", id="status-activity")
+            yield RefreshStatus(id="status-refresh")
             yield Label("", id="status-counts")
         with Horizontal(id="panes"):
+            feeds = FeedsPane(id="feeds")
+            feeds.border_title = "Feeds"
+            yield feeds
             articles = ArticleList(id="articles")
             articles.border_title = "Articles"
             yield articles
@@ -167,8 +180,14 @@ class MainScreen(Screen[None]):
 
     def on_resize(self) -> None:
         width = self.size.width
-        self.set_class(width < NARROW_WIDTH, "-narrow")
-        self.set_class(NARROW_WIDTH <= width < MEDIUM_WIDTH, "-medium")
+        layout = str(self.news_app.config.get("ui", "layout"))
+        if layout not in ("wide", "medium", "narrow"):
+            layout = ("narrow" if width < NARROW_WIDTH
+                      else "medium" if width < MEDIUM_WIDTH else "wide")
+        self.set_class(layout == "narrow", "-narrow")
+        self.set_class(layout == "medium", "-medium")
+        self.set_class(layout == "wide", "-wide")
+        self.set_class(layout == "medium" and width < COMPACT_WIDTH, "-compact")
 
     # ------------------------------------------------------------------ workers
     @work(thread=True, exclusive=True, group="sources", exit_on_error=False,
@@ -177,14 +196,22 @@ class MainScreen(Screen[None]):
         """Paint what the store has, then read every source and store it."""
         worker = get_current_worker()
         store = self.news_app.store
-        only, chosen = self.bookmarked_only, self.entity_filter
-        headers = _headers(store, only, chosen)
-        self.post_message(HeadersLoaded(headers, only, chosen))
+        only, chosen, view = self.bookmarked_only, self.entity_filter, self.feed_view
+        headers = _headers(store, only, chosen, view)
+        self.post_message(HeadersLoaded(headers, only, chosen, feed_view=view))
+        if not self.news_app.sources and store.subscriptions():
+            # Subscriptions: the stored articles are the list; the feeds that
+            # are due are fetched in the background (FeedsActions).
+            self.post_message(SourcesLoaded(headers, only, [], entity_filter=chosen,
+                                            feed_view=view))
+            self.post_message(StartupRefresh())
+            return
         specs = self.news_app.resolve_sources()
         if worker.is_cancelled:
             return
         if not specs:
-            self.post_message(SourcesLoaded(headers, only, [], entity_filter=chosen))
+            self.post_message(SourcesLoaded(headers, only, [], entity_filter=chosen,
+                                            feed_view=view))
             return
         self.post_message(LoadingSources(specs))
         from newsreader.sources import load_sources
@@ -193,12 +220,12 @@ class MainScreen(Screen[None]):
         if worker.is_cancelled:
             return
         keys = store.add_articles(result.articles) if result.articles else []
-        only, chosen = self.bookmarked_only, self.entity_filter
-        headers = _headers(store, only, chosen)
+        only, chosen, view = self.bookmarked_only, self.entity_filter, self.feed_view
+        headers = _headers(store, only, chosen, view)
         self.post_message(
             SourcesLoaded(
                 headers, only, keys, list(result.errors), len(result.articles),
-                list(result.warnings), entity_filter=chosen,
+                list(result.warnings), entity_filter=chosen, feed_view=view,
             )
         )
 
@@ -206,8 +233,9 @@ class MainScreen(Screen[None]):
           description="Reload the article list")
     def reload_headers(self, bookmarked_only: bool,
                        entity_filter: EntityFilter | None = None) -> None:
-        headers = _headers(self.news_app.store, bookmarked_only, entity_filter)
-        self.post_message(HeadersLoaded(headers, bookmarked_only, entity_filter))
+        view = self.feed_view
+        headers = _headers(self.news_app.store, bookmarked_only, entity_filter, view)
+        self.post_message(HeadersLoaded(headers, bookmarked_only, entity_filter, feed_view=view))
 
     @work(thread=True, exclusive=True, group="related", exit_on_error=False,
           description="Find related articles")
@@ -234,7 +262,8 @@ class MainScreen(Screen[None]):
         self.post_message(ArticleLoaded(key, article))
         if article is None:
             return
-        store.set_read(key, True)
+        if self.mark_read_on_open:
+            store.set_read(key, True)
         if worker.is_cancelled:
             return
         entities = app.ensure_entities(key, article)
@@ -262,8 +291,8 @@ class MainScreen(Screen[None]):
         if self.entity_filter is not None and total:
             # Newly found mentions may add articles to the filtered list.
             self.post_message(HeadersLoaded(
-                _headers(app.store, self.bookmarked_only, self.entity_filter),
-                self.bookmarked_only, self.entity_filter,
+                _headers(app.store, self.bookmarked_only, self.entity_filter, self.feed_view),
+                self.bookmarked_only, self.entity_filter, feed_view=self.feed_view,
             ))
         if failed:
             self.app.call_from_thread(
@@ -291,7 +320,7 @@ class MainScreen(Screen[None]):
 
     # ------------------------------------------------------------------ worker results
     def on_headers_loaded(self, message: HeadersLoaded) -> None:
-        if (message.bookmarked_only, message.entity_filter) != self._view:
+        if (message.bookmarked_only, message.entity_filter, message.feed_view) != self._view:
             return  # answer for a view the user already left
         self._apply_headers(message.headers)
 
@@ -321,7 +350,7 @@ class MainScreen(Screen[None]):
                 f"{first.source}: {first.reason}",
                 markup=False, timeout=6,
             )
-        if (message.bookmarked_only, message.entity_filter) == self._view:
+        if (message.bookmarked_only, message.entity_filter, message.feed_view) == self._view:
             self._apply_headers(message.headers)
         else:
             self._update_status()
@@ -343,7 +372,7 @@ class MainScreen(Screen[None]):
             else:
                 self.sidebar.clear()
         row = self.articles.current
-        if row is not None and not row.read:
+        if row is not None and not row.read and self.mark_read_on_open:
             self.articles.update_row(message.key, read=True)
             articles, unread, bookmarked = self._counts
             self._counts = (articles, max(0, unread - 1), bookmarked)
@@ -544,6 +573,8 @@ class MainScreen(Screen[None]):
             self.articles.focus()
         elif self.entity_filter is not None:
             self.set_entity_filter(None)
+        elif self.feed_view is not None:
+            self.choose_view(None)
 
     def _jump_mention(self, step: int) -> None:
         entity = self.reader.active_entity
@@ -558,9 +589,10 @@ class MainScreen(Screen[None]):
 
     # ------------------------------------------------------------------ helpers
     @property
-    def _view(self) -> tuple[bool, EntityFilter | None]:
-        """What the list is meant to show: bookmarks only or not, and the entity filter."""
-        return self.bookmarked_only, self.entity_filter
+    def _view(self) -> tuple[bool, EntityFilter | None, FeedView | None]:
+        """What the list is meant to show: bookmarks only or not, the entity filter, and
+        the feed, tag or saved query chosen in the feeds pane."""
+        return self.bookmarked_only, self.entity_filter, self.feed_view
 
     def _apply_headers(self, headers: list[ArticleHeader]) -> None:
         articles = self.articles
@@ -593,6 +625,11 @@ class MainScreen(Screen[None]):
                 )
             elif self.bookmarked_only:
                 self.reader.show_message("No bookmarks yet. Press b on an article to keep it.")
+            elif self.feed_view is not None:
+                self.reader.show_message(
+                    f"Nothing in {self.feed_view.describe()} yet.\n\n"
+                    "Press r to refresh it, or Esc to list every article."
+                )
             elif self._sources_done:
                 self.reader.show_message(EMPTY_HINT)
             self.sidebar.clear()
@@ -600,6 +637,9 @@ class MainScreen(Screen[None]):
     def _update_status(self) -> None:
         articles, unread, bookmarked = self._counts
         view = Content("Bookmarks" if self.bookmarked_only else "All articles")
+        if self.feed_view is not None:
+            view = Content.assemble(
+                view, " · ", (safe_line(self.feed_view.describe()), "bold $text-accent"))
         if self.entity_filter is not None:
             view = Content.assemble(
                 view, " · mentioning ",
@@ -614,11 +654,19 @@ class MainScreen(Screen[None]):
 
 
 def _headers(
-    store: Store, bookmarked_only: bool, entity_filter: EntityFilter | None
+    store: Store, bookmarked_only: bool, entity_filter: EntityFilter | None,
+    feed_view: FeedView | None = None,
 ) -> list[ArticleHeader]:
-    """The list's rows for a view: everything, or only articles mentioning the entity."""
+    """The list's rows for a view: everything, or only articles mentioning the entity,
+    narrowed to the feed, tag or saved query chosen in the feeds pane."""
     if entity_filter is None:
-        return store.headers(bookmarked_only=bookmarked_only)
-    return store.headers_mentioning(
-        entity_filter.label, entity_filter.name, bookmarked_only=bookmarked_only
-    )
+        headers = store.headers(bookmarked_only=bookmarked_only)
+    else:
+        headers = store.headers_mentioning(
+            entity_filter.label, entity_filter.name, bookmarked_only=bookmarked_only
+        )
+    if feed_view is None:
+        return headers
+    # The pane's choice is the smaller set: intersect in Python, in list order.
+    chosen = {header.key for header in view_headers(store, feed_view)}
+    return [header for header in headers if header.key in chosen]
