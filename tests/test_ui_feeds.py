@@ -16,6 +16,7 @@ import pytest
 from textual.widgets import DataTable, Input
 
 from newsreader.feeds import refresh_feeds
+from newsreader.models import Article
 from newsreader.store import Store
 from newsreader.ui.screens.add_feed import AddFeedScreen
 from newsreader.ui.screens.confirm import ConfirmScreen
@@ -361,3 +362,33 @@ def test_due_feeds_follow_the_interval(subscribed) -> None:
     assert [f.url for f in due_feeds(feeds, 0, now)] == ["https://new.example/feed"]
     assert len(due_feeds(feeds, 30, now)) == 1
     assert len(due_feeds(feeds, 30, now + timedelta(minutes=31))) == 3
+
+
+async def test_f_fetches_the_full_text_of_a_summary(db_path, server, fixtures_dir,
+                                                    fake_extractor):
+    page = (fixtures_dir / "fulltext" / "article-page.html").read_bytes()
+    server.routes["/page"] = lambda h: send(h, 200, page,
+                                            {"Content-Type": "text/html; charset=utf-8"})
+    source = "http://127.0.0.1:9/summaries.xml"
+    with Store.open(db_path) as store:
+        store.add_feed(source, "Summaries")
+        store.update_feed_state(source)  # tried just now: not due at start-up
+        store.add_articles([Article(
+            source=source, source_name="Summaries", id="night", title="Night trains",
+            text="Night trains are back.", link=server.url("/page"), summary_only=True)])
+    app = make_app(db_path, [], fake_extractor)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(app, pilot)
+        screen = screen_of(app)
+        assert screen.reader.article is not None
+        assert screen.reader.article.summary_only
+        await pilot.press("f")
+        await settle(app, pilot)
+        article = screen.reader.article
+        assert article is not None and not article.summary_only
+        assert "The train leaves Berlin at 22:40" in article.text
+        # Entities were found again for the new text (the fake engine knows Berlin).
+        assert any(e.name == "Berlin" for e in screen.reader.entities)
+        await pilot.press("f")  # now it has its full text: nothing fetched again
+        await settle(app, pilot)
+        assert len(server.seen("/page")) == 1

@@ -90,6 +90,20 @@ class RefreshFinished(Message):
 
 
 @dataclass
+class FullTextStored(Message):
+    """Article ``key`` now has its page's text (and entities found again)."""
+
+    key: int
+    chars: int
+
+
+@dataclass
+class FullTextFailed(Message):
+    key: int
+    reason: str
+
+
+@dataclass
 class StartupRefresh(Message):
     """Posted by the start-up worker: the stored articles are shown, now fetch what is due."""
 
@@ -160,6 +174,8 @@ class FeedsActions(Screen[None]):
                 tooltip="Refresh every subscription"),
         Binding("s", "feed_status", "Feed status", show=False, id="feed_status",
                 tooltip="Every feed's last success, last error and next attempt"),
+        Binding("f", "full_text", "Full text", show=False, id="full_text",
+                tooltip="Fetch the article's web page when the feed gave only a summary"),
     ]
 
     #: The list gets the focus first, not the (leftmost) feeds pane.
@@ -309,6 +325,47 @@ class FeedsActions(Screen[None]):
             self.notify("A refresh is already running.", timeout=3)
             return
         self.run_refresh(urls, due_only=due_only, quiet=quiet)
+
+    def action_full_text(self) -> None:
+        """``f``: replace a summary with the article's page text (in a worker)."""
+        key, article = self.reader.article_key, self.reader.article
+        if key is None or article is None:
+            return
+        if not article.summary_only:
+            self.notify("This article already has its full text.", timeout=3)
+            return
+        if not article.link:
+            self.notify("This article has no link to fetch.", severity="warning", timeout=3)
+            return
+        self.notify("Fetching the full text…", timeout=2)
+        self.fetch_full_text(key, article.link, article.text)
+
+    @work(thread=True, exclusive=True, group="full-text", exit_on_error=False,
+          description="Fetch the full text")
+    def fetch_full_text(self, key: int, link: str, summary: str) -> None:
+        from newsreader.sources.fulltext import FullTextError, adds_text, fetch_full_text
+
+        try:
+            full = fetch_full_text(link)
+        except FullTextError as exc:
+            self.post_message(FullTextFailed(key, str(exc)))
+            return
+        if not adds_text(full, summary):
+            self.post_message(FullTextFailed(key, "the page has no more text than the summary"))
+            return
+        store = self._feeds_app.store
+        store.set_full_text(key, full.text)
+        self._feeds_app.ensure_entities(key)  # the old ones were cleared with the summary
+        self.post_message(FullTextStored(key, len(full.text)))
+
+    def on_full_text_stored(self, message: FullTextStored) -> None:
+        self.notify(f"Full text fetched ({message.chars:,} characters).", timeout=3)
+        if self.articles.current_key == message.key:
+            self.load_article(message.key)  # type: ignore[attr-defined]
+
+    def on_full_text_failed(self, message: FullTextFailed) -> None:
+        self.notify(f"No full text: {safe_line(message.reason)}", severity="warning",
+                    markup=False, timeout=6)
 
     def action_feed_status(self) -> None:
         from newsreader.ui.screens.feed_status import FeedStatusScreen
