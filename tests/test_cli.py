@@ -184,3 +184,18 @@ def test_python_dash_m_works() -> None:
     )
     assert result.returncode == 0
     assert result.stdout.strip() == f"newsreader {__version__}"
+
+
+def test_engine_comes_from_the_config_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text('[entities]\nengine = "no-such-engine"\n', encoding="utf-8")
+    monkeypatch.setenv("NEWSREADER_CONFIG", str(config))
+    monkeypatch.delenv("NEWSREADER_NER", raising=False)
+    code, _, err = run(["entities", str(SEED)], capsys)
+    assert code == 2
+    assert "no-such-engine" in err
+    monkeypatch.setenv("NEWSREADER_NER", "rules")  # the environment wins over the file
+    code, out, _ = run(["entities", str(SEED)], capsys)
+    assert code == 0 and "Georgiy Y. Borisenko" in out

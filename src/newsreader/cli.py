@@ -936,6 +936,14 @@ _COMMAND_NAMES = (
 )
 
 
+def _configured_engine(args: argparse.Namespace) -> str:
+    """The ``[entities] engine`` setting (the app reports config problems; we don't)."""
+    from newsreader.config import load_config
+
+    config = getattr(args, "config", None)
+    return str(load_config(Path(config) if config else None).get("entities", "engine"))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     args_list = list(sys.argv[1:] if argv is None else argv)
@@ -943,7 +951,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _command_parsers()[command] if command else _app_parser()
     args = parser.parse_args(rest)
     if not hasattr(args, "ner"):
-        args.ner = os.environ.get("NEWSREADER_NER", "default")
+        args.ner = os.environ.get("NEWSREADER_NER") or _configured_engine(args)
     if hasattr(args, "db"):
         os.environ["NEWSREADER_DB"] = args.db
     try:
