@@ -632,18 +632,143 @@ def _join(out: list[str | int]) -> str:
     return "\n".join(lines)
 
 
+# -- bounding html.parser -------------------------------------------------------
+#
+# html.parser looks for the end of every "<" construct from where it starts, and
+# when there is none it reads on from the next "<" and looks again: 80 KB of
+# "<a " took over a minute, ("<a" + " b" * 50) * N 3.5 s per 80 KB. Browsers show
+# such markup as text, and so does this module: before the html.parser converter
+# runs, :func:`_defuse` escapes as "&lt;" every "<" whose construct html.parser
+# would never find the end of (by its own rules, except that an unquoted "<"
+# inside a tag ends the tag, as in a browser). The parser then sees text there
+# and its scans no longer overlap; well-formed markup is left as it is.
+
+# html.parser's start-tag pattern (``locatestarttagend_tolerant``) with "<" only
+# inside quoted values, possessive so that a failed match never backtracks.
+_START_TAG = re.compile(
+    r"""<([a-zA-Z][^\t\n\r\f />\x00<]*+)
+    (?:[\s/]*+
+      (?:(?<=['"\s/])[^\s/><][^\s/=><]*+
+        (?:\s*+=++\s*+(?:'[^']*+'|"[^"]*+"|(?!['"])[^>\s<]*+)\s*+)?+
+        (?:\s|/(?!>))*+
+      )*+
+    )?+
+    \s*+""",
+    re.VERBOSE,
+)
+# Seeing one of these after the pattern, html.parser waits for input that never comes.
+_START_TAG_WAITS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ=/<")
+_DECL_NAME = re.compile(r"[a-zA-Z][-_.a-zA-Z0-9]*\s*")
+# What ends a comment, a <![CDATA[...]]> section, an <![if ...]> section, and
+# end tags, declarations and processing instructions.
+_COMMENT_END = re.compile(r"--\s*>")
+_SECTION_END = re.compile(r"]\s*]\s*>")
+_MS_SECTION_END = re.compile(r"]\s*>")
+_GT = re.compile(">")
+# The end of <script>/<style>, inside which html.parser looks for nothing else.
+_RAW_END = {tag: re.compile(rf"</\s*{tag}\s*>", re.IGNORECASE) for tag in ("script", "style")}
+
+
+class _NextMatch:
+    """The first match of one pattern at or after a position that only moves forward.
+
+    Remembering the last search makes finding the closer of every "<" linear in
+    the input instead of one scan per "<".
+    """
+
+    __slots__ = ("_html", "_last", "_none_from", "_pattern")
+
+    def __init__(self, pattern: re.Pattern[str], html: str) -> None:
+        self._pattern = pattern
+        self._html = html
+        self._last: re.Match[str] | None = None
+        self._none_from = -1  # no match at or after this position (when >= 0)
+
+    def end(self, pos: int) -> int:
+        """The end of the first match starting at or after ``pos``, or -1."""
+        if 0 <= self._none_from <= pos:
+            return -1
+        last = self._last
+        if last is None or last.start() < pos:
+            last = self._pattern.search(self._html, pos)
+            if last is None:
+                self._none_from = pos
+                return -1
+            self._last = last
+        return last.end()
+
+
+def _defuse(html: str) -> str:
+    """``html`` with every "<" that html.parser would scan to the end for escaped."""
+    if "<" not in html:
+        return html
+    n = len(html)
+    comment_end = _NextMatch(_COMMENT_END, html)
+    section_end = _NextMatch(_SECTION_END, html)
+    ms_section_end = _NextMatch(_MS_SECTION_END, html)
+    gt = _NextMatch(_GT, html)
+    pieces: list[str] = []
+    copied = 0
+    i = html.find("<")
+    while 0 <= i < n - 1:
+        nxt = html[i + 1]
+        end = i + 1  # not markup ("< ", "<3"): html.parser shows it as text
+        if nxt.isascii() and nxt.isalpha():
+            m = _START_TAG.match(html, i)
+            after = html[m.end() : m.end() + 1] if m else ""
+            if m is None or after == "" or (
+                after in _START_TAG_WAITS and not html.startswith("/>", m.end())
+            ):
+                end = -1
+            else:
+                end = m.end() + (2 if after == "/" else 1 if after == ">" else 0)
+                tag = m.group(1).lower()
+                if tag in _RAW_END and after == ">":
+                    raw_end = _RAW_END[tag].search(html, end)
+                    if raw_end is None:
+                        break  # the rest is script: html.parser skips it whole
+                    end = raw_end.start()
+        elif nxt == "/" or nxt == "?":
+            end = gt.end(i + 2)
+        elif nxt == "!":
+            if html.startswith("<!--", i):
+                end = comment_end.end(i + 4)
+            elif html.startswith("<![", i):
+                name = _DECL_NAME.match(html, i + 3)
+                kind = name.group().strip().lower() if name and name.end() < n else ""
+                if kind in ("temp", "cdata", "ignore", "include", "rcdata"):
+                    end = section_end.end(i + 3)
+                elif kind in ("if", "else", "endif"):
+                    end = ms_section_end.end(i + 3)
+                else:
+                    end = -1  # html.parser raises on these
+            else:
+                end = gt.end(i + 2)
+        if end < 0:
+            pieces.append(html[copied:i])
+            pieces.append("&lt;")
+            copied = i + 1
+            end = i + 1
+        i = html.find("<", end)
+    if not pieces:
+        return html
+    pieces.append(html[copied:])
+    return "".join(pieces)
+
+
 def _convert_stdlib(
     html: str, base_url: str | None, scope: tuple[str, int] | None, page: bool, link_refs: bool
 ) -> tuple[str, LinkRefs]:
     """The html.parser converter: every input, any nesting, never raises."""
     converter = _Converter(base_url, scope, page, link_refs)
     try:
-        converter.feed(html)
+        converter.feed(_defuse(html))
         converter.close()
         return converter.text(), converter.refs
     except Exception:  # html.parser is lenient, but never let markup crash a load
-        # No numbers were kept in the text, so list none.
-        return unescape(re.sub(r"<[^>]*>", " ", html)), LinkRefs()
+        # No numbers were kept in the text, so list none. "[^<>]", not "[^>]":
+        # one scan per "<" to the end of the input is quadratic.
+        return unescape(re.sub(r"<[^<>]*>", " ", html)), LinkRefs()
 
 
 def html_to_text(
@@ -731,26 +856,9 @@ def _to_text_and_links(
 
 
 def _clean_converted(text: str) -> str:
-    """``clean_text(text)``, skipping its per-character regexes when they would change nothing.
-
-    Converter output already has no trailing spaces and at most one blank
-    line in a row, except where ``<pre>`` text says otherwise. clean_text
-    removes characters that are all non-printable (controls, bidi and
-    zero-width marks, line separators, surrogates; pinned by a test) plus
-    ``&#``, strips trailing `` \t\u00a0`` (tab and no-break space are not
-    printable either) and folds blank-line runs. When none of that can
-    apply, only its final trim remains, and ``str.isprintable`` runs at a
-    fraction of the cost of clean_text's regex search.
-    """
-    if (
-        "&#" in text
-        or "\n\n\n" in text
-        or " \n" in text
-        or text.endswith(" ")
-        or not text.replace("\n", "").isprintable()
-    ):
-        return clean_text(text)
-    return text.strip("\n").rstrip() if text.strip() else ""
+    """``clean_text(text)``: the isprintable() shortcut that lived here is now
+    :func:`newsreader.sanitize.clean_text`'s own, so every caller gets it."""
+    return clean_text(text)
 
 
 _LINK_LINE = re.compile(r"\[(\d{1,5})\] (\S+)\Z")

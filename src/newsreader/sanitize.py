@@ -14,6 +14,14 @@ literal text.
 
 The functions are pure, total (they never raise for any ``str``) and
 idempotent: cleaning cleaned text changes nothing.
+
+:func:`clean_line` and :func:`clean_text` are for what is shown: they also
+tidy whitespace and cut over-long lines. The store, the last line of defence
+for data that outlives any one source, uses :func:`clean_key` (ids, sources,
+links: one line, never trimmed or cut, because a changed id is another
+article and a changed path opens nothing) and :func:`strip_unsafe` (text:
+layout untouched, so entity offsets computed on it stay valid). All four
+remove escape sequences with the same patterns.
 """
 
 from __future__ import annotations
@@ -21,7 +29,15 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit, urlunsplit
 
-__all__ = ["MAX_LINE", "clean_line", "clean_text", "esc_refs_to_esc", "safe_link"]
+__all__ = [
+    "MAX_LINE",
+    "clean_key",
+    "clean_line",
+    "clean_text",
+    "esc_refs_to_esc",
+    "safe_link",
+    "strip_unsafe",
+]
 
 #: Longest single-line value kept (titles, authors, names); longer gets an ellipsis.
 MAX_LINE = 500
@@ -44,8 +60,11 @@ _ESC_REFS = re.compile(r"&#(?:[xX]0*1[bB]|0*27);?")
 # ST; an unterminated one is cut at the line end so the payload (a clipboard
 # blob, a file:// hyperlink target) never shows as text.
 _STRING_SEQ = r"(?:\x1b[\]P^_X]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c\n]*(?:\x07|\x1b\\|\x9c)?"
-# CSI: parameters, intermediates, final byte (which may be missing at the end).
-_CSI_SEQ = r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?"
+# CSI: parameters, intermediates, final byte (which may be missing at the end
+# after ESC [). The 8-bit CSI takes what follows only when a final byte ends it:
+# U+009B is far more often a mis-decoded cp1252 "›" than a sequence, and the
+# text after it is then real text.
+_CSI_SEQ = r"(?:\x1b\[[0-?]*[ -/]*[@-~]?|\x9b[0-?]*[ -/]*[@-~])"
 # Any other ESC sequence: ESC, intermediates, one final byte (ESC c, ESC ( B ...).
 _OTHER_ESC = r"\x1b[ -/]*[0-~]?"
 _ESCAPE_SEQUENCES = re.compile(f"{_STRING_SEQ}|{_CSI_SEQ}|{_OTHER_ESC}")
@@ -65,6 +84,16 @@ _REMOVED_RE = re.compile(f"[{_REMOVED}]")
 _SUSPECT = re.compile(f"[{_REMOVED}\r\u2028\u2029]|&#")
 
 _LINE_SEPARATORS = re.compile("\r\n?|[\u2028\u2029\x85]")
+
+# The store's narrower set (see clean_key): what a terminal acts on or what
+# reorders text, but not the zero-width joiners and marks that real file names
+# and words contain (Persian ZWNJ, emoji ZWJ sequences).
+_UNSAFE = "\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
+_UNSAFE_RE = re.compile(f"[{_UNSAFE}]")
+_KEY_SUSPECT = re.compile(f"[{_UNSAFE}\n\t\u2028\u2029\ud800-\udfff]")
+_TEXT_SUSPECT = re.compile(f"[{_REMOVED}\r\u2028\u2029]")
+_SURROGATES = re.compile("[\ud800-\udfff]")
+_KEY_BREAKS = re.compile("[\n\t]")
 _TRAILING = " \t\u00a0"
 _BLANK_RUNS = re.compile(r"\n{3,}")
 _WHITESPACE = re.compile(r"\s+")
@@ -98,12 +127,21 @@ def clean_line(s: str | None, max_len: int = MAX_LINE) -> str:
         return ""
     if not isinstance(s, str):
         s = str(s)
-    if _SUSPECT.search(s):
-        s = _strip_controls(_LINE_SEPARATORS.sub("\n", s))
-    s = _WHITESPACE.sub(" ", s).strip()
+    # Nothing to remove or fold when the shortcut holds: every character the
+    # full path acts on but the plain space is non-printable (pinned by a
+    # test), so only the trim can change anything. Most titles take it.
+    plain = s.isprintable() and "  " not in s and "&#" not in s
+    s = s.strip(" ") if plain else _clean_line_slow(s)
     if len(s) > max_len:
         s = s[: max_len - 1].rstrip() + "…"
     return s
+
+
+def _clean_line_slow(s: str) -> str:
+    """:func:`clean_line` before the length cap, for any input."""
+    if _SUSPECT.search(s):
+        s = _strip_controls(_LINE_SEPARATORS.sub("\n", s))
+    return _WHITESPACE.sub(" ", s).strip()
 
 
 def clean_text(s: str | None) -> str:
@@ -118,6 +156,24 @@ def clean_text(s: str | None) -> str:
         return ""
     if not isinstance(s, str):
         s = str(s)
+    if (
+        "&#" not in s
+        and "\n\n\n" not in s
+        and " \n" not in s
+        and not s.endswith(" ")
+        and s.replace("\n", "").isprintable()
+    ):
+        # Every character the steps below remove or fold is non-printable
+        # (tab, no-break space, controls, bidi and zero-width marks, line
+        # separators, surrogates; pinned by a test), and with no space before
+        # a newline and no blank-line run they change nothing; only the final
+        # trim is left. One C-level scan instead of a regex and a split.
+        return s.strip("\n").rstrip() if s.strip() else ""
+    return _clean_text_slow(s)
+
+
+def _clean_text_slow(s: str) -> str:
+    """:func:`clean_text` for any input: the reference its shortcut must equal."""
     if _SUSPECT.search(s):
         s = _strip_controls(_LINE_SEPARATORS.sub("\n", s))
     # Per-line rstrip, not a ``[ \t]+$`` regex: that backtracks quadratically
@@ -125,6 +181,46 @@ def clean_text(s: str | None) -> str:
     s = "\n".join(line.rstrip(_TRAILING) for line in s.split("\n"))
     s = _BLANK_RUNS.sub("\n\n", s)
     return s.strip("\n").rstrip() if s.strip() else ""
+
+
+def clean_key(s: str | None) -> str:
+    """Return ``s`` as one line that is safe to store and show, otherwise unchanged.
+
+    For identities: article ids, sources (paths and URLs), links, tags,
+    engine names. Escape sequences and control and bidi characters go, tab,
+    newline and line separators become spaces, lone surrogates (undecodable
+    file names) become U+FFFD because SQLite stores only valid UTF-8. Nothing
+    is trimmed, folded or cut, and zero-width characters stay: an id that
+    changes is a different article, and a path that changes opens nothing.
+    """
+    if not s:
+        return ""
+    if not isinstance(s, str):
+        s = str(s)
+    if not _KEY_SUSPECT.search(s):
+        return s
+    s = _SURROGATES.sub("\ufffd", s)
+    s = _ESCAPE_SEQUENCES.sub("", _LINE_SEPARATORS.sub("\n", s))
+    return _UNSAFE_RE.sub("", _KEY_BREAKS.sub(" ", s))
+
+
+def strip_unsafe(s: str | None) -> str:
+    """Return multi-line ``s`` with what :func:`clean_text` removes removed, and no more.
+
+    For text the store keeps: line separators become ``\n``, escape
+    sequences and the characters :func:`clean_text` drops are removed (lone
+    surrogates become U+FFFD, as in :func:`clean_key`), and the layout is
+    left alone (no trimming, no folding of blank lines), so text that is
+    already clean is kept exactly and entity offsets into it stay valid.
+    """
+    if not s:
+        return ""
+    if not isinstance(s, str):
+        s = str(s)
+    if not _TEXT_SUSPECT.search(s):
+        return s
+    s = _SURROGATES.sub("\ufffd", _LINE_SEPARATORS.sub("\n", s))
+    return _REMOVED_RE.sub("", _ESCAPE_SEQUENCES.sub("", s))
 
 
 def safe_link(url: str | None) -> str | None:

@@ -8,44 +8,41 @@ index, and a row stays readable in the ``sqlite3`` shell.
 Text is cleaned on the way in. Sources are expected to hand over clean text
 already, but the database outlives any one bug in a source, so the store
 refuses to keep terminal escapes, C0/C1 controls (newline and tab are kept in
-multi-line fields) and bidi overrides. Clean text is stored unchanged, so
-entity offsets computed on it stay valid. Lone surrogates (from undecodable
-file names) become U+FFFD because SQLite only stores valid UTF-8.
+multi-line fields) and bidi overrides. The rules are :mod:`newsreader.sanitize`'s,
+the one sanitiser: the names below are the store's long-standing names for
+its two store-side functions. Clean text is stored unchanged, so entity
+offsets computed on it stay valid; one-line values (ids, sources, links) are
+never trimmed or cut. Lone surrogates (from undecodable file names) become
+U+FFFD because SQLite only stores valid UTF-8.
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
 from datetime import UTC, datetime
 
-# CSI ... final byte, OSC ... BEL/ST, and two-byte ESC sequences.
-_ESCAPES = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]?|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-_])?")
-_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-_LINE_BREAKS = re.compile("[\n\t]")
-_SURROGATES = re.compile("[\ud800-\udfff]")
-_NEEDS_WORK = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+from newsreader.sanitize import clean_key, strip_unsafe
 
+__all__ = [
+    "clean_line",
+    "clean_optional",
+    "clean_text",
+    "content_hash",
+    "from_db_time",
+    "now_db_time",
+    "to_db_time",
+]
 
-def clean_text(value: str) -> str:
-    """Multi-line text as it may be stored and shown: newline and tab survive."""
-    if not _NEEDS_WORK.search(value):
-        return value
-    value = _SURROGATES.sub("\ufffd", value)
-    value = _ESCAPES.sub("", value)
-    return _CONTROLS.sub("", value)
+#: Multi-line text as it may be stored and shown: newline and tab survive.
+clean_text = strip_unsafe
 
-
-def clean_line(value: str) -> str:
-    """One-line text (titles, names, ids): newline and tab become spaces."""
-    if not _NEEDS_WORK.search(value):
-        return value
-    return _LINE_BREAKS.sub(" ", clean_text(value))
+#: One-line text (titles, names, ids): newline and tab become spaces, nothing is cut.
+clean_line = clean_key
 
 
 def clean_optional(value: str | None) -> str | None:
     """:func:`clean_line` that lets ``None`` (an absent field) through."""
-    return None if value is None else clean_line(value)
+    return None if value is None else clean_key(value)
 
 
 def content_hash(title: str, text: str) -> bytes:
