@@ -175,6 +175,19 @@ class ReaderKeys:
             return
         self.app.push_screen(LinksScreen(links, page))
 
+    def action_open_link_ref(self, number: int) -> None:
+        """A click on ``[n]`` in the reader: open link n, as the ``L`` screen's digit would."""
+        from newsreader.content import links_from_text
+
+        article = self.reader.article
+        links = links_from_text(article.text) if article is not None else []
+        url = links[number - 1] if 0 < number <= len(links) else ""
+        if url and open_url(url):
+            self.notify(f"Opening {safe_line(url)}", markup=False, timeout=3)
+        else:
+            self.notify(f"Link [{number}] is not a web link; not opened.",
+                        severity="warning", markup=False, timeout=3)
+
     def action_copy_link(self) -> None:
         article = self.reader.article
         link = web_link(article.link if article else None)
@@ -256,6 +269,7 @@ class ReaderKeys:
 
 def _within(widget: Widget, pane: Widget) -> bool:
     return widget is pane or pane in widget.ancestors
+
 
 def open_url(url: str) -> bool:
     """Hand a checked http(s)/mailto URL to the browser; False for anything else."""

@@ -4,10 +4,17 @@ The body is one ``Static`` holding one ``Content`` built from the plain text
 and a single span list: the house-style measurements show this is the cheap
 way to restyle hundreds of mentions (chained ``stylize`` is quadratic), and
 it keeps entity offsets exact, which Markdown rendering would not.
+
+Two more things ride on the same span list: link references (``[3]``, as
+:mod:`newsreader.content` writes them) are clickable when the article's
+``Links:`` block lists that number, through ``@click`` meta on the span
+(never markup, so data can't smuggle an action in), and the ``Links:``
+block itself is dimmed. The border subtitle shows how far down you are.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
@@ -27,6 +34,11 @@ if TYPE_CHECKING:
     from newsreader.store import StoredEntity
 
 EntityKey = tuple[str, str]  # (label, name)
+
+#: A link reference as content.py writes it: `` [3]`` after the link text.
+_LINK_REF = re.compile(r"\[(\d{1,4})\]")
+#: The action a click on a reference runs (on the screen: it knows the browser rules).
+LINK_ACTION = "screen.open_link_ref"
 
 
 def format_date(value: datetime | None) -> str:
@@ -65,6 +77,7 @@ class Reader(VerticalScroll, can_focus=True, inherit_bindings=False):
         self._text = ""
         self._entities: list[StoredEntity] = []
         self._active: EntityKey | None = None
+        self._link_spans: list[Span] = []
 
     def compose(self) -> ComposeResult:
         yield Static(id="reader-title", markup=False)
@@ -96,8 +109,10 @@ class Reader(VerticalScroll, can_focus=True, inherit_bindings=False):
         self._static("reader-title").update(Content(""))
         self._static("reader-meta").update(Content(""))
         self._set_caption(None)
+        self._link_spans = []
         self._static("reader-body").update(Content(message))
         self.add_class("-empty")
+        self._show_progress()
 
     def show_article(self, key: int, article: Article) -> None:
         """Show the text at once; entity highlights come later via :meth:`set_entities`."""
@@ -112,6 +127,7 @@ class Reader(VerticalScroll, can_focus=True, inherit_bindings=False):
         self._static("reader-title").update(Content(safe_line(article.title) or "(untitled)"))
         self._static("reader-meta").update(self._meta(article))
         self._set_caption(article.caption)
+        self._link_spans = self._find_link_spans()
         self._render_body()
         if not same:
             self.scroll_home(animate=False)
@@ -143,6 +159,27 @@ class Reader(VerticalScroll, can_focus=True, inherit_bindings=False):
         line = _line_of_offset(self._text, offset, width)
         target = body.virtual_region.y + line - self.scrollable_content_region.height // 3
         self.scroll_to(y=max(0, target))
+
+    @property
+    def progress(self) -> int | None:
+        """How far down the article the view is, 0-100; None when it all fits."""
+        if self.article is None or self.max_scroll_y <= 0:
+            return None
+        return round(100 * min(1.0, self.scroll_y / self.max_scroll_y))
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        self._show_progress()
+
+    def watch_virtual_size(self) -> None:
+        # A new article, a resize or a wrapped re-render changes the length.
+        self._show_progress()
+
+    def _show_progress(self) -> None:
+        progress = self.progress
+        subtitle = "" if progress is None else f"{progress}%"
+        if self.border_subtitle != subtitle:
+            self.border_subtitle = subtitle
 
     # ------------------------------------------------------------------ drawing
     def _static(self, id_: str) -> Static:
@@ -197,12 +234,37 @@ class Reader(VerticalScroll, can_focus=True, inherit_bindings=False):
                 for start, end in stored.spans
                 if 0 <= start < end <= length
             )
+        # Links first: an entity mention inside a reference keeps its colour on top.
+        spans = [*self._link_spans, *spans]
         spans.sort(key=lambda span: span.start)
         # strip_control_codes=False: the text is already safe and stripping
         # would shift every entity offset.
         self._static("reader-body").update(
             Content(self._text, spans, strip_control_codes=False)
         )
+
+
+    def _find_link_spans(self) -> list[Span]:
+        """Spans for the ``Links:`` block (dim) and every ``[n]`` it lists (clickable).
+
+        Only numbers the block actually lists get a click: ``[7]`` in running
+        text with five links is just text. The action carries the number only;
+        the screen looks the target up and applies the browser rules.
+        """
+        from newsreader.content import links_from_text
+
+        text = self._text
+        links = links_from_text(text)
+        if not links:
+            return []
+        block = text.rfind("Links:\n")
+        spans: list[Span] = [Span(block, len(text), "dim")]
+        for match in _LINK_REF.finditer(text):
+            number = int(match.group(1))
+            if 0 < number <= len(links) and links[number - 1]:
+                style = Style.from_meta({"@click": (LINK_ACTION, (number,))})
+                spans.append(Span(match.start(), match.end(), style))
+        return spans
 
 
 def _line_of_offset(text: str, offset: int, width: int) -> int:

@@ -1,0 +1,89 @@
+"""Pilot tests of the reader pane itself: reading progress and clickable link references."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsreader.ui.screens.main import MainScreen
+from test_ui_app import body_text, make_app, panes, settle
+
+SIZE = (120, 40)
+
+
+@pytest.fixture
+def long_article(tmp_path) -> str:
+    body = "\n\n".join(f"Paragraph {n} of a long article about Berlin." for n in range(80))
+    path = tmp_path / "long.md"
+    path.write_text(f"# A long one\n\n{body}\n")
+    return str(path)
+
+
+@pytest.fixture
+def linked(tmp_path) -> str:
+    path = tmp_path / "links.md"
+    path.write_text("# Links here\n\nSee [one](https://one.example/) and "
+                    "[two](javascript:alert(1)) then [7] is plain text.\n")
+    return str(path)
+
+
+async def test_progress_shows_in_the_border_and_follows_scrolling(db_path, long_article,
+                                                                  fake_extractor):
+    app = make_app(db_path, [long_article], fake_extractor)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        _, reader, _ = panes(app)
+        assert reader.progress == 0
+        assert reader.border_subtitle == "0%"
+        reader.scroll_end(animate=False)
+        await pilot.pause()
+        assert reader.progress == 100
+        assert reader.border_subtitle == "100%"
+        reader.scroll_to(y=reader.max_scroll_y / 2, animate=False)
+        await pilot.pause()
+        assert reader.border_subtitle == "50%"
+
+
+async def test_short_article_and_empty_state_show_no_progress(db_path, linked, fake_extractor):
+    app = make_app(db_path, [linked], fake_extractor)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        _, reader, _ = panes(app)
+        assert reader.progress is None
+        assert reader.border_subtitle == ""
+        reader.show_message("Nothing here.")
+        await pilot.pause()
+        assert reader.border_subtitle == ""
+
+
+async def test_clicking_a_link_reference_opens_it(db_path, linked, fake_extractor,
+                                                 monkeypatch):
+    opened: list[str] = []
+    monkeypatch.setattr("webbrowser.open", lambda url, *a, **k: opened.append(url))
+    app = make_app(db_path, [linked], fake_extractor)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        _, reader, _ = panes(app)
+        first_line = body_text(reader).split("\n")[0]
+        assert "[1]" in first_line and "[7]" in first_line
+        # Only [1] is in the Links: block with a web target: [7] is plain text.
+        await pilot.click("#reader-body", offset=(first_line.index("[7]") + 1, 0))
+        await pilot.pause()
+        assert opened == []
+        await pilot.click("#reader-body", offset=(first_line.index("[1]") + 1, 0))
+        await pilot.pause()
+        assert opened == ["https://one.example/"]
+        assert isinstance(app.screen, MainScreen)
+
+
+async def test_a_refused_target_is_never_opened(db_path, linked, fake_extractor, monkeypatch):
+    opened: list[str] = []
+    monkeypatch.setattr("webbrowser.open", lambda url, *a, **k: opened.append(url))
+    app = make_app(db_path, [linked], fake_extractor)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        for number in (0, 2, 3, 99):  # out of range, or a javascript: target
+            screen.action_open_link_ref(number)
+        await pilot.pause()
+        assert opened == []
