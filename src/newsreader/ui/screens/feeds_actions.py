@@ -170,12 +170,12 @@ class FeedsActions(Screen[None]):
                 tooltip="Subscribe to a feed URL, a web page, a file or a folder"),
         Binding("r", "refresh_current", "Refresh", show=False, id="refresh_feed",
                 tooltip="Refresh the current feed (the chosen one, else the article's)"),
-        Binding("R", "refresh_all", "Refresh all", id="refresh_all",
+        Binding("R", "refresh_all", "Refresh all", show=False, id="refresh_all",
                 tooltip="Refresh every subscription"),
         Binding("s", "feed_status", "Feed status", show=False, id="feed_status",
                 tooltip="Every feed's last success, last error and next attempt"),
         Binding("f", "full_text", "Full text", show=False, id="full_text",
-                tooltip="Fetch the article's web page when the feed gave only a summary"),
+                tooltip="Fetch the full article page for a summary-only item"),
     ]
 
     #: The list gets the focus first, not the (leftmost) feeds pane.
@@ -270,6 +270,7 @@ class FeedsActions(Screen[None]):
         self._apply_feeds_display()
         if self.feeds_shown:
             self.feeds_pane.focus()
+            self.load_feeds_pane()  # counts moved on while it was hidden
 
     def action_add_feed(self) -> None:
         from newsreader.ui.screens.add_feed import AddFeedScreen
@@ -384,6 +385,9 @@ class FeedsActions(Screen[None]):
     # ------------------------------------------------------------------ pane messages
     @on(FeedsPane.Chosen)
     def _view_chosen(self, message: FeedsPane.Chosen) -> None:
+        if self.has_class("-narrow") and self.feeds_shown:
+            self._feeds_shown = False  # the overlay has done its job
+            self._apply_feeds_display()
         self.articles.focus()
         self.choose_view(message.view)
 
