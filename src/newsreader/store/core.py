@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from newsreader.models import Article
+from newsreader.store.bookmark_notes import BookmarkNotes
 from newsreader.store.connection import MEMORY, connect, describe
 from newsreader.store.convert import (
     clean_line,
@@ -31,7 +32,6 @@ from newsreader.store.convert import (
     now_db_time,
     to_db_time,
 )
-from newsreader.store.bookmark_notes import BookmarkNotes
 from newsreader.store.entity_queries import EntityQueries
 from newsreader.store.fulltext import FullTextStore, keep_full_text
 from newsreader.store.names import entity_identity
@@ -655,6 +655,21 @@ class Store(EntityQueries, Subscriptions, SavedQueries, Settings, FullTextStore,
         headers = [_header(row) for row in rows]
         headers.sort(key=lambda h: (-score[h.key], -_timestamp(h.published), h.key))
         return headers[: max(0, int(limit))]
+
+    def keys_without_entities(self, engine: str, limit: int = 5000) -> list[int]:
+        """Newest articles whose mentions were not computed by ``engine`` (name:version).
+
+        New articles from a refresh, and every article after an engine upgrade,
+        are found here and extracted in the background in batches.
+        """
+        with self._reading() as db:
+            rows = db.execute(
+                "SELECT a.key FROM articles AS a LEFT JOIN article_entities AS e "
+                "ON e.article_key = a.key AND e.engine = ? WHERE e.article_key IS NULL "
+                "ORDER BY a.published DESC, a.key DESC LIMIT ?",
+                (engine, max(0, int(limit))),
+            ).fetchall()
+        return [row[0] for row in rows]
 
     # --- search (the FTS5 index and the query language live in store/search.py)
     def search(self, query: Any, **options: Any) -> list[Any]:

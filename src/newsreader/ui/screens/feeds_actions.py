@@ -21,7 +21,7 @@ the auto-refresh timer; 0 turns both off.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -87,6 +87,8 @@ class RefreshFinished(Message):
 
     summary: RefreshSummary | None
     quiet: bool = False
+    #: Stored articles still without entities: extracted next, in the background.
+    keys: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -496,7 +498,15 @@ class FeedsActions(Screen[None]):
             cancelled=lambda: worker.is_cancelled,
             parse_in_processes=self.PARSE_IN_PROCESSES,
         )
-        self.post_message(RefreshFinished(summary, quiet=quiet))
+        keys: list[int] = []
+        if (summary.new or summary.updated) and not worker.is_cancelled:
+            # Off the refresh's critical path: index the new text for search, then
+            # hand the articles without entities to the background batch.
+            store.sync_search_index()
+            extractor = self._feeds_app.extractor()
+            if extractor is not None:
+                keys = store.keys_without_entities(self._feeds_app.engine_key(extractor))
+        self.post_message(RefreshFinished(summary, quiet=quiet, keys=keys))
 
     @work(thread=True, exclusive=True, group="feed-change", exit_on_error=False,
           description="Change a subscription")
@@ -545,6 +555,8 @@ class FeedsActions(Screen[None]):
             return
         self._reload_list()
         self.load_feeds_pane()
+        if message.keys:
+            self.extract_in_background(message.keys)
         if summary.failed or not message.quiet or summary.new:
             self.notify(summary_words(summary), markup=False, timeout=6,
                         severity="warning" if summary.failed else "information")
