@@ -183,6 +183,8 @@ class NewsReaderApp(App[None]):
                                 screen.action_toggle_bookmark)
             yield SystemCommand("Bookmarks only", "Show only bookmarked articles, or all",
                                 screen.action_toggle_bookmarks_view)
+            yield SystemCommand("Bookmarks", "Bookmarks view: notes, tags, remove, export "
+                                "(ctrl+b, M)", screen.action_bookmarks_screen)
             yield SystemCommand("Open in browser", "Open the article's web page",
                                 screen.action_open_link)
             yield SystemCommand("Entity view", "Every article that mentions the chosen entity",

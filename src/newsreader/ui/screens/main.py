@@ -36,6 +36,7 @@ from newsreader.ui.messages import (
     RelatedLoaded,
     SourcesLoaded,
 )
+from newsreader.ui.screens.bookmarks import BookmarksScreen
 from newsreader.ui.screens.entity import EntityScreen
 from newsreader.ui.screens.feeds_actions import FeedsActions, StartupRefresh, view_headers
 from newsreader.ui.screens.reader_keys import READER_BINDINGS, ReaderKeys
@@ -88,6 +89,8 @@ class MainScreen(ReaderKeys, FeedsActions):
                 tooltip="Bookmark or un-bookmark this article (saved at once)"),
         Binding("B", "toggle_bookmarks_view", "Bookmarks only", id="bookmarks_view",
                 tooltip="Show only bookmarked articles, or everything again"),
+        Binding("ctrl+b,M", "bookmarks_screen", "Bookmarks", id="bookmarks_screen",
+                tooltip="Bookmarks view: notes, tags, remove, export"),
         Binding("o", "open_link", "Open", id="open_link",
                 tooltip="Open the article's web page in your browser"),
         Binding("j", "next_article", "Next", show=False, id="next_article",
@@ -469,6 +472,38 @@ class MainScreen(ReaderKeys, FeedsActions):
         self.bookmarked_only = not self.bookmarked_only
         self._update_status()
         self.reload_headers(self.bookmarked_only, self.entity_filter)
+
+    def action_bookmarks_screen(self) -> None:
+        """Open the bookmarks view; the bookmark chosen there opens here."""
+        screen = BookmarksScreen()
+
+        def chosen(key: int | None) -> None:
+            if screen.changed:  # stars and counts in the list
+                self.reload_headers(self.bookmarked_only, self.entity_filter)
+            if key is not None:
+                self.open_bookmark(key)
+
+        self.app.push_screen(screen, chosen)
+
+    def open_bookmark(self, key: int) -> None:
+        """Show a bookmark chosen in the bookmarks view.
+
+        Like :meth:`open_article`, but when the list does not hold it, the list
+        switches to the bookmarks rather than to everything: only they hold the
+        copy of an article its feed has dropped.
+        """
+        if self.articles.index_of(key) is not None:
+            self.open_article(key)
+            return
+        self._pending_key = key
+        self._pending_entity = None
+        self.entity_filter = None
+        self.bookmarked_only = True
+        if self.feed_view is not None:
+            self.choose_view(None)  # reloads the list
+        else:
+            self._update_status()
+            self.reload_headers(True, None)
 
     def _chosen_entity(self) -> EntityKey | None:
         """What ``v`` and ``e`` act on: the sidebar's cursor when it has focus, else the
