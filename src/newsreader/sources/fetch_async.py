@@ -304,6 +304,9 @@ def _parse_retry_after(value: str, now: datetime) -> timedelta | None:
     return when - now
 
 
+_BYTES_REPR = re.compile(r"bytearray\((b'[^']*'|b\"[^\"]*\")\)")
+
+
 def _network_reason(exc: BaseException) -> str:
     """A short human reason for a transport failure (no traceback, no repr soup)."""
     text = str(exc) or type(exc).__name__
@@ -315,7 +318,12 @@ def _network_reason(exc: BaseException) -> str:
     if isinstance(exc, httpx.ConnectError):
         return f"cannot connect: {text}"
     if isinstance(exc, httpx.RemoteProtocolError):
-        return f"the server broke the connection: {text}"
+        # h11 quotes what it got as "bytearray(b'...')": show just the bytes' text.
+        return "the server broke the connection: " + _BYTES_REPR.sub(r"\1", text)
     if isinstance(exc, httpx.DecodingError):
         return "the server sent a body that does not decompress"
+    if isinstance(exc, (httpx.ReadError, httpx.WriteError, ConnectionError)):
+        # A reset connection comes as a ReadError with no message at all.
+        detail = str(exc)
+        return f"the connection was lost: {detail}" if detail else "the server reset the connection"
     return f"{type(exc).__name__}: {text}"
