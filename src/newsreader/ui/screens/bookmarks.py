@@ -191,7 +191,10 @@ class BookmarksScreen(Screen[int | None]):
             keep_key = option.key if isinstance(option, BookmarkOption) else None
         listing.loading = False
         listing.clear_options()
-        listing.add_options([BookmarkOption(item) for item in self.items])
+        rows: list[BookmarkOption | None] = []
+        for item in self.items:  # a divider line between bookmarks: rows differ in height
+            rows.extend((BookmarkOption(item), None))
+        listing.add_options(rows[:-1])
         keys = [item.bookmark.key for item in self.items]
         if keys:
             listing.highlighted = keys.index(keep_key) if keep_key in keys else 0
