@@ -316,6 +316,7 @@ class BookmarksScreen(Screen[int | None]):
         index = min(pending.index, len(self.items))
         self.items.insert(index, pending.item)
         self._show(list(self.items), keep_key=pending.item.bookmark.key)
+        self.app.clear_notifications()  # "Press u to undo" is no longer true
         self.notify("Bookmark kept.", timeout=2)
 
     def _flush(self, *, in_thread: bool = False) -> None:
