@@ -204,7 +204,7 @@ class Reader(VerticalScroll, can_focus=True, inherit_bindings=False):
         if link:
             parts.append((safe_line(link), "underline"))
         if article.summary_only:
-            parts.append(("summary only: press o for the full article", "italic"))
+            parts.append(("summary only: press f to fetch the full article", "italic"))
         pieces: list[tuple[str, str] | str] = []
         for i, part in enumerate(parts):
             if i:
