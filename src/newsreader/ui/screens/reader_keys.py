@@ -34,17 +34,17 @@ UNDO_SECONDS = 10.0
 LIST_MIN, LIST_STEP = 24, 6
 
 READER_BINDINGS: list[BindingType] = [
-    Binding("n", "next_unread", "Next unread", id="next_unread",
+    Binding("n", "next_unread", "Next unread", show=False, id="next_unread",
             tooltip="Show the next unread article"),
     Binding("p", "previous_unread", "Prev unread", show=False, id="previous_unread",
             tooltip="Show the previous unread article"),
     Binding("N", "toggle_read", "Read/unread", show=False, id="toggle_read",
             tooltip="Mark this article unread, or read again"),
-    Binding("A", "mark_view_read", "All read", id="mark_view_read",
+    Binding("A", "mark_view_read", "All read", show=False, id="mark_view_read",
             tooltip="Mark every article in this list read (u undoes)"),
     Binding("u,ctrl+z", "undo", "Undo", show=False, id="undo",
             tooltip="Undo the last mark-all-read or bookmark removal"),
-    Binding("L", "show_links", "Links", id="show_links",
+    Binding("L", "show_links", "Links", show=False, id="show_links",
             tooltip="List the article's links; a digit opens one"),
     Binding("y", "copy_link", "Copy link", show=False, id="copy_link",
             tooltip="Copy the article's web link to the clipboard"),
