@@ -242,6 +242,17 @@ def scratch_copy(db: Path, folder: Path) -> Path:
 # --------------------------------------------------------------------------- newsboat
 
 
+def code_version() -> str:
+    """The commit measured, and whether the working tree differed from it (others edit it live)."""
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True,
+                              check=False).stdout.strip()
+
+    commit = git("rev-parse", "--short", "HEAD") or "unknown commit"
+    dirty = git("status", "--porcelain", "--untracked-files=no", "--", "src")
+    return f"{commit}{' + uncommitted changes in src/' if dirty else ''}"
+
+
 def newsboat_version() -> str | None:
     """newsboat's version line, or None when it is not installed."""
     exe = shutil.which("newsboat")
@@ -279,8 +290,17 @@ def newsboat_cache(articles: int, *, work: Path = WORK, progress: bool = True) -
     return folder
 
 
-def newsboat_count(folder: Path) -> int:
-    """How many articles newsboat holds (``-x print-unread`` on a fresh cache = all of them)."""
+def scratch_newsboat(folder: Path, scratch: Path) -> Path:
+    """A copy of a newsboat cache folder to browse in (browsing marks articles read)."""
+    target = scratch / folder.name
+    target.mkdir(exist_ok=True)
+    for name in ("urls", "config", "cache.db"):
+        shutil.copyfile(folder / name, target / name)
+    return target
+
+
+def newsboat_unread(folder: Path) -> int:
+    """newsboat's unread count (``-x print-unread``): every article, on an untouched copy."""
     out = subprocess.run(
         ["newsboat", "-u", str(folder / "urls"), "-c", str(folder / "cache.db"),
          "-C", str(folder / "config"), "-x", "print-unread"],

@@ -103,10 +103,11 @@ async def wait_shown(clock: Clock, key: int, timeout: float = 30.0) -> float:
     return clock.framed[key]
 
 
-async def measure(db: Path, empty: Path, presses: int, settle_between: bool) -> list[float]:
+async def measure(db: Path, empty: Path, presses: int, settle_between: bool,
+                  ner: str = "default") -> list[float]:
     from newsreader.ui.app import NewsReaderApp
 
-    app = NewsReaderApp(db, [str(empty)])
+    app = NewsReaderApp(db, [str(empty)], engine=ner)
     app.animation_level = "none"
     clock = Clock()
     latencies: list[float] = []
@@ -148,6 +149,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="gen_feeds.py articles (default) or synthetic ones")
     parser.add_argument("--no-settle", action="store_true",
                         help="press again as soon as the article is shown")
+    parser.add_argument("--ner", metavar="ENGINE", default="default",
+                        help="entity engine (diagnostic: `--ner rules` shows what the "
+                             "model's extraction, running beside the paint, costs)")
     args = parser.parse_args(argv)
     if args.kind == "feeds" and not fill.GEN.is_file():
         print(f"skipped: {fill.GEN} not found (../shared is not beside the repository)")
@@ -158,11 +162,14 @@ def main(argv: list[str] | None = None) -> int:
         db = fill.scratch_copy(store, Path(tmp))
         empty = Path(tmp) / "no-sources"
         empty.mkdir()
-        latencies = asyncio.run(measure(db, empty, args.presses, not args.no_settle))
+        latencies = asyncio.run(
+            measure(db, empty, args.presses, not args.no_settle, args.ner))
     ms = [x * 1000 for x in latencies]
     median = statistics.median(ms)
+    print(f"code: {fill.code_version()}")
     mode = "held down" if args.no_settle else "settled between presses"
-    print(f"keys ({args.articles:,} {args.kind} articles, {len(ms)} presses of j, {mode}; "
+    print(f"keys ({args.articles:,} {args.kind} articles, engine {args.ner}, "
+          f"{len(ms)} presses of j, {mode}; "
           f"load average before {load}, after "
           f"{' '.join(f'{x:.2f}' for x in os.getloadavg())})")
     print(f"keys: p10 {percentile(ms, 0.1):.1f} ms, p90 {percentile(ms, 0.9):.1f} ms, "

@@ -75,11 +75,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--interval", type=float, default=0.1)
     parser.add_argument("--runs", type=int, default=1)
     args = parser.parse_args(argv)
+    startup.exit_on_sigterm()
     reason = startup.preflight()
     if reason:
         print(f"skipped: {reason}")
         return 0
     version = fill.newsboat_version()
+    print(f"code: {fill.code_version()}")
     print(f"newsboat: {version or 'not installed'}; {args.steps} steps, one every "
           f"{args.interval:g} s; {startup.load()}")
     last = ""

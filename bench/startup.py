@@ -85,10 +85,12 @@ class Tmux:
             encoding="utf-8", errors="replace",
         )
         self._count = 0
+        self.socket_path = ""
         # The attach itself answers with a block first: skip blocks up to our token.
         self._send("display-message -p nrbench-ready")
         while self._block() != ["nrbench-ready"]:
             pass
+        self.socket_path = self.command("display-message -p '#{socket_path}'")[0]
 
     def _send(self, line: str) -> None:
         assert self.proc.stdin is not None
@@ -192,6 +194,8 @@ class Tmux:
             self.proc.kill()
         subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True,
                        check=False)
+        if self.socket_path.endswith(self.socket):
+            Path(self.socket_path).unlink(missing_ok=True)
 
     def __enter__(self) -> Tmux:
         return self
@@ -257,8 +261,8 @@ def newsboat_ready(screen: str) -> bool:
     )
 
 
-def ours_argv(db: Path, empty: Path) -> list[str]:
-    return [str(NEWSREADER), "--db", str(db), str(empty)]
+def ours_argv(db: Path, empty: Path, ner: str | None = None) -> list[str]:
+    return [str(NEWSREADER), "--db", str(db), *(["--ner", ner] if ner else []), str(empty)]
 
 
 def newsboat_argv(folder: Path) -> list[str]:
@@ -272,12 +276,15 @@ ENV = {"COLORTERM": "truecolor", "NEWSREADER_DEBUG": ""}
 class Setup:
     """One size's inputs: a scratch copy of our store, newsboat's cache, the first title."""
 
-    def __init__(self, articles: int, scratch: Path, with_newsboat: bool) -> None:
+    def __init__(self, articles: int, scratch: Path, with_newsboat: bool,
+                 ner: str | None = None) -> None:
         self.articles = articles
+        self.ner = ner
         self.db = fill.scratch_copy(fill.cached_store(articles, kind="feeds"), scratch)
         self.empty = scratch / "no-sources"
         self.empty.mkdir(exist_ok=True)
-        self.newsboat = fill.newsboat_cache(articles) if with_newsboat else None
+        self.newsboat = (fill.scratch_newsboat(fill.newsboat_cache(articles), scratch)
+                         if with_newsboat else None)
         from newsreader.store import Store
 
         with Store.open(self.db) as store:
@@ -288,7 +295,7 @@ class Setup:
         self.ready = reader_shows(self.first_title)
 
     def launch_ours(self, tmux: Tmux) -> tuple[str, float]:
-        return tmux.launch(ours_argv(self.db, self.empty), ENV)
+        return tmux.launch(ours_argv(self.db, self.empty, self.ner), ENV)
 
     def launch_newsboat(self, tmux: Tmux) -> tuple[str, float]:
         assert self.newsboat is not None
@@ -322,6 +329,11 @@ def runs_text(values: list[float]) -> str:
     return ", ".join(f"{v:.3f}" for v in values)
 
 
+def exit_on_sigterm() -> None:
+    """SIGTERM unwinds like Ctrl-C, so the tmux server and the programs in it are stopped."""
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+
+
 def preflight() -> str | None:
     """Why this bench cannot run here, or None."""
     if not fill.GEN.is_file():
@@ -337,22 +349,31 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--ner", metavar="ENGINE",
+                        help="our entity engine (default: the shipped one); a diagnostic: "
+                             "`--ner rules` shows what loading the model costs the first frame")
+    parser.add_argument("--no-newsboat", action="store_true", help="time ours only")
     args = parser.parse_args(argv)
+    exit_on_sigterm()
     reason = preflight()
     if reason:
         print(f"skipped: {reason}")
         return 0
     version = fill.newsboat_version()
-    print(f"newsboat: {version or 'not installed'}; terminal: tmux {WIDTH}x{HEIGHT}; "
+    print(f"code: {fill.code_version()}")
+    print(f"newsboat: {version or 'not installed'}; ours: entity engine "
+          f"{args.ner or 'default'}; terminal: tmux {WIDTH}x{HEIGHT}; "
           f"{os.cpu_count()} CPUs; {load()}")
     ours_median: dict[int, float] = {}
     ratios: dict[int, float] = {}
     with tempfile.TemporaryDirectory(prefix="startup-", dir=fill.WORK) as tmp, Tmux() as tmux:
         for size in args.sizes:
-            setup = Setup(size, Path(tmp), version is not None)
+            setup = Setup(size, Path(tmp), version is not None and not args.no_newsboat,
+                          args.ner)
             print(f"{size:,}: ours {setup.count:,} articles; first title {setup.first_title!r}")
             if setup.newsboat is not None:
-                print(f"{size:,}: newsboat {fill.newsboat_count(setup.newsboat):,} articles")
+                print(f"{size:,}: newsboat {fill.newsboat_unread(setup.newsboat):,} articles "
+                      "(all unread)")
             time_ours(tmux, setup)  # warm the page cache; not counted
             if setup.newsboat is not None:
                 time_newsboat(tmux, setup)
