@@ -13,7 +13,9 @@ status line; ``e`` again or Esc from the list clears it).
 
 from __future__ import annotations
 
+import threading
 import webbrowser
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
@@ -21,6 +23,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.content import Content
+from textual.message import Message
 from textual.widgets import Footer, Label
 from textual.worker import Worker, WorkerState, get_current_worker
 
@@ -65,12 +68,26 @@ COMPACT_WIDTH = 110
 PROGRESS_EVERY = 10
 #: How many related articles the sidebar lists.
 RELATED_LIMIT = 8
+#: Start-up paints this many rows (more than any terminal shows) before the
+#: whole list is read: ~10 ms instead of ~0.5 s at 100k articles.
+FIRST_PAGE = 200
+#: The longest the bulk start-up work (whole list, entity model) waits for
+#: the first article's frame; only a safety net, the frame normally comes first.
+FIRST_FRAME_WAIT = 2.0
 
 EMPTY_HINT = (
     "No articles yet.\n\n"
     "Start newsreader with a feed URL, a feed file, an article file or a folder:\n\n"
     "    newsreader https://example.org/feed.xml ~/Downloads/articles/"
 )
+
+
+@dataclass
+class FirstPage(Message):
+    """The first screenful of the list, sent at start-up before the whole list."""
+
+    headers: list[ArticleHeader]
+    bookmarked_only: bool
 
 
 class MainScreen(ReaderKeys, FeedsActions):
@@ -135,6 +152,10 @@ class MainScreen(ReaderKeys, FeedsActions):
         # emphasise in it (set when the entity view opens an article).
         self._pending_key: int | None = None
         self._pending_entity: tuple[int, EntityKey] | None = None
+        # Set once the first article has been framed: bulk work at start-up
+        # (the whole list, the entity model) waits for it so it does not
+        # compete with that frame for the store and the GIL.
+        self._first_frame = threading.Event()
 
     @property
     def news_app(self) -> NewsReaderApp:
@@ -199,8 +220,20 @@ class MainScreen(ReaderKeys, FeedsActions):
         """Paint what the store has, then read every source and store it."""
         worker = get_current_worker()
         store = self.news_app.store
-        only, chosen, view = self.bookmarked_only, self.entity_filter, self.feed_view
-        headers = _headers(store, only, chosen, view)
+        only, chosen, view = self._view
+        headers = None
+        if chosen is None and view is None:
+            first = store.headers(bookmarked_only=only, limit=FIRST_PAGE)
+            if len(first) < FIRST_PAGE:
+                headers = first  # that is the whole list
+            else:
+                self.post_message(FirstPage(first, only))
+                self._first_frame.wait(FIRST_FRAME_WAIT)
+                if worker.is_cancelled:
+                    return
+                only, chosen, view = self._view
+        if headers is None:
+            headers = _headers(store, only, chosen, view)
         self.post_message(HeadersLoaded(headers, only, chosen, feed_view=view))
         if not self.news_app.sources and store.subscriptions():
             # Subscriptions: the stored articles are the list; the feeds that
@@ -223,8 +256,11 @@ class MainScreen(ReaderKeys, FeedsActions):
         if worker.is_cancelled:
             return
         keys = store.add_articles(result.articles) if result.articles else []
-        only, chosen, view = self.bookmarked_only, self.entity_filter, self.feed_view
-        headers = _headers(store, only, chosen, view)
+        if result.articles or (only, chosen, view) != self._view:
+            # Nothing added and the same view: the list just read still holds
+            # (reading it again cost 0.5 s and a second copy at 100k).
+            only, chosen, view = self._view
+            headers = _headers(store, only, chosen, view)
         self.post_message(
             SourcesLoaded(
                 headers, only, keys, list(result.errors), len(result.articles),
@@ -267,6 +303,9 @@ class MainScreen(ReaderKeys, FeedsActions):
             return
         if self.mark_read_on_open:
             store.set_read(key, True)
+        if not self._first_frame.is_set():
+            # Loading the entity model takes ~0.5 s of CPU: show the text first.
+            self._first_frame.wait(FIRST_FRAME_WAIT)
         if worker.is_cancelled:
             return
         entities = app.ensure_entities(key, article)
@@ -314,6 +353,7 @@ class MainScreen(ReaderKeys, FeedsActions):
         reason = f"{type(error).__name__}: {error}" if error is not None else "failed"
         self.notify(f"{what}: {reason}", severity="error", markup=False, timeout=8)
         if event.worker.group == "sources":
+            self._first_frame.set()
             self._sources_done = True
             self.articles.loading = False
             self._loading_message = ""
@@ -322,6 +362,17 @@ class MainScreen(ReaderKeys, FeedsActions):
                 self.reader.show_message(f"Could not load articles.\n\n{reason}")
 
     # ------------------------------------------------------------------ worker results
+    def on_first_page(self, message: FirstPage) -> None:
+        """Show the newest rows (and so the first article) while the rest is read.
+
+        Counts stay blank until the whole list arrives: they would be wrong.
+        """
+        if (message.bookmarked_only, None, None) != self._view or self.articles.row_count:
+            self._first_frame.set()
+            return
+        self.articles.loading = False
+        self.articles.set_rows(message.headers)
+
     def on_headers_loaded(self, message: HeadersLoaded) -> None:
         if (message.bookmarked_only, message.entity_filter, message.feed_view) != self._view:
             return  # answer for a view the user already left
@@ -361,6 +412,8 @@ class MainScreen(ReaderKeys, FeedsActions):
             self.extract_in_background(list(message.keys))
 
     def on_article_loaded(self, message: ArticleLoaded) -> None:
+        if not self._first_frame.is_set():
+            self.call_after_refresh(self._first_frame.set)
         if message.key != self.articles.current_key:
             return
         if message.article is None:
