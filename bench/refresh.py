@@ -15,8 +15,9 @@ ratio on the last line:
 Inputs come from ``shared/bench/gen_feeds.py`` (cached under ``--work``) and
 are served by ``shared/bench/serve.py`` on 127.0.0.1 only. newsboat (Debian's
 /usr/bin/newsboat) is driven headless as ``newsboat -u urls -c cache.db -C
-config -x reload`` with ``reload-threads 8`` (its best setting here: its
-default is 1); without newsboat the comparison is skipped and only our
+config -x reload`` with ``reload-threads`` equal to our ``--concurrency``
+(8, or 32 in ``latency`` mode; ``--nb-threads`` overrides; newsboat's default
+is 1); without newsboat the comparison is skipped and only our
 figures are printed. Ours stores into a real ``newsreader.store.Store``
 (``--sink sqlite`` for a bare one-table SQLite file instead). Each side runs
 ``--runs`` times, alternating, and the median is reported.
@@ -110,11 +111,11 @@ def newsboat_path() -> str | None:
     return shutil.which("newsboat")
 
 
-def newsboat_reload(urls: list[str], cache: Path) -> float:
-    """One ``newsboat -x reload`` on ``cache``; wall seconds."""
+def newsboat_reload(urls: list[str], cache: Path, threads: int = 8) -> float:
+    """One ``newsboat -x reload`` on ``cache`` with ``reload-threads threads``; wall seconds."""
     folder = cache.parent
     (folder / "urls").write_text("".join(f"{url}\n" for url in urls))
-    (folder / "config").write_text("reload-threads 8\n")
+    (folder / "config").write_text(f"reload-threads {threads:d}\n")
     start = time.perf_counter()
     subprocess.run(
         ["newsboat", "-u", str(folder / "urls"), "-c", str(cache), "-C",
@@ -267,11 +268,12 @@ def run_fresh(args: argparse.Namespace, latency_ms: float = 0.0) -> tuple[float,
                 if has_nb:
                     cache = scratch / "nb" / "cache.db"
                     cache.parent.mkdir()
-                    theirs.append(newsboat_reload(urls, cache))
+                    threads = args.nb_threads
+                    theirs.append(newsboat_reload(urls, cache, threads))
                     if args.warm:
                         # newsboat stores validators on its second reload; the third gets 304s.
-                        newsboat_reload(urls, cache)
-                        warm_theirs.append(newsboat_reload(urls, cache))
+                        newsboat_reload(urls, cache, threads)
+                        warm_theirs.append(newsboat_reload(urls, cache, threads))
                 seconds, states, counts = ours(
                     [FeedState(url) for url in urls], args.sink, scratch / "ours.db",
                     args.concurrency,
@@ -327,7 +329,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--items", type=int, default=None,
                         help="items per feed (default 50; 500 for memory)")
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--concurrency", type=int, default=None,
+                        help="our requests in flight (default 8; 32 for latency)")
+    parser.add_argument("--nb-threads", type=int, default=None,
+                        help="newsboat's reload-threads (default: the same as --concurrency)")
     parser.add_argument("--sink", choices=["store", "sqlite"], default="store")
     parser.add_argument(
         "--work", type=Path, default=Path(tempfile.gettempdir()) / "newsreader-bench"
@@ -338,10 +343,13 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     args.work.mkdir(parents=True, exist_ok=True)
     args.items = args.items or (500 if args.mode == "memory" else 50)
+    # Latency-bound work wants more requests in flight; newsboat gets as many threads.
+    args.concurrency = args.concurrency or (32 if args.mode == "latency" else 8)
+    args.nb_threads = args.nb_threads or args.concurrency
     nb = newsboat_path()
     version = subprocess.run([nb, "-v"], capture_output=True, text=True).stdout.split("\n")[0] \
         if nb else "not installed"
-    print(f"newsboat: {version}; config: reload-threads 8; ours: concurrency "
+    print(f"newsboat: {version}; config: reload-threads {args.nb_threads}; ours: concurrency "
           f"{args.concurrency}, sink {args.sink}, {os.cpu_count()} CPUs")
     if args.mode == "memory":
         print(f"ratio {run_memory(args):.3f}")
