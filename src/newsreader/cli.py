@@ -966,6 +966,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.close()
         return 0
     except Exception as exc:  # the last line of defence: never a traceback for input
+        from newsreader.store.types import StoreError
+
+        if isinstance(exc, StoreError):  # already one line that names the file
+            _warn(str(exc))
+            return 1
         if os.environ.get("NEWSREADER_DEBUG"):
             raise
         _warn(f"unexpected error: {type(exc).__name__}: {exc} (set NEWSREADER_DEBUG=1 for details)")

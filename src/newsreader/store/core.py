@@ -181,6 +181,9 @@ class Store(EntityQueries, Subscriptions, SavedQueries, Settings, FullTextStore,
         self._db: sqlite3.Connection | None = db
         self._path = path
         self._lock = threading.RLock()
+        # Set when SQLite reports the file damaged: from then on nothing more
+        # is written to it, so a corrupt file is left as it was found.
+        self._corrupt: str | None = None
 
     @classmethod
     def open(cls, path: Path | str | None = None) -> Store:
@@ -205,8 +208,9 @@ class Store(EntityQueries, Subscriptions, SavedQueries, Settings, FullTextStore,
         with self._lock:
             if self._db is None:
                 return
-            with suppress(sqlite3.Error):
-                self._db.execute("PRAGMA optimize")
+            if self._corrupt is None:  # optimize may write; a damaged file gets nothing
+                with suppress(sqlite3.Error):
+                    self._db.execute("PRAGMA optimize")
             self._db.close()
             self._db = None
 
@@ -218,7 +222,22 @@ class Store(EntityQueries, Subscriptions, SavedQueries, Settings, FullTextStore,
 
     # --- plumbing -------------------------------------------------------
     def _fail(self, exc: sqlite3.Error) -> StoreError:
-        return StoreError(f"database error in {describe(self._path)}: {clean_line(str(exc))}")
+        reason = clean_line(str(exc))
+        # SQLITE_CORRUPT / SQLITE_NOTADB ("database disk image is malformed",
+        # "file is not a database"): damage found in pages the opening checks
+        # did not read.
+        if isinstance(exc, sqlite3.DatabaseError) and not isinstance(
+            exc, sqlite3.OperationalError | sqlite3.IntegrityError
+        ) and ("malformed" in reason or "not a database" in reason):
+            self._corrupt = reason
+            return self._corrupt_error()
+        return StoreError(f"database error in {describe(self._path)}: {reason}")
+
+    def _corrupt_error(self) -> StoreError:
+        return StoreError(
+            f"{describe(self._path)} is corrupt ({self._corrupt}); left untouched from now on "
+            "(restore a backup or move it away)"
+        )
 
     @contextmanager
     def _reading(self) -> Iterator[sqlite3.Connection]:
@@ -237,6 +256,8 @@ class Store(EntityQueries, Subscriptions, SavedQueries, Settings, FullTextStore,
             db = self._db
             if db is None:
                 raise StoreError("the store is closed")
+            if self._corrupt is not None:
+                raise self._corrupt_error()
             try:
                 db.execute("BEGIN IMMEDIATE")
                 try:
