@@ -210,7 +210,9 @@ async def refresh_async(
     workers = min(count, concurrency + 2 * (os.cpu_count() or 2))
     for _ in range(workers):
         pending.put_nowait(None)
-    results: asyncio.Queue[FeedResult] = asyncio.Queue(maxsize=workers)
+    # Parsed results are the bulk of a refresh's memory (a 500-item feed is a
+    # few MB of text): one per core waiting for the consumer keeps it busy.
+    results: asyncio.Queue[FeedResult] = asyncio.Queue(maxsize=os.cpu_count() or 2)
     fetch_slots = asyncio.Semaphore(concurrency)
     client = make_client(concurrency=concurrency, timeout=timeout, user_agent=user_agent)
 
