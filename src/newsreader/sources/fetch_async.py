@@ -19,7 +19,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import email.utils
+import functools
 import re
+import ssl
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urljoin, urlsplit
@@ -100,6 +102,7 @@ def make_client(
     """
     return httpx.AsyncClient(
         follow_redirects=False,
+        verify=_tls_context(),
         timeout=httpx.Timeout(timeout),
         limits=httpx.Limits(
             max_connections=concurrency, max_keepalive_connections=concurrency
@@ -115,6 +118,17 @@ def make_client(
         },
         trust_env=False,
     )
+
+
+@functools.cache
+def _tls_context() -> ssl.SSLContext:
+    """The default verifying TLS context, built once per process.
+
+    Loading the CA bundle takes ~50 ms, and every refresh makes a new
+    client: a refresh where every feed answers 304 takes ~0.3 s in all, so
+    this was a sixth of it. A context is safe to share between clients.
+    """
+    return httpx.create_ssl_context()
 
 
 def check_url(url: str) -> str | None:
