@@ -63,6 +63,11 @@ __all__ = [
 ]
 
 DEFAULT_CONCURRENCY = 8
+# httpcore's pool scans every connection for every queued request, so one
+# client with many connections costs O(connections x requests): at 64 in
+# flight that scan was most of a 304-only refresh. Beyond this many
+# connections, requests are spread over several clients.
+_CONNECTIONS_PER_CLIENT = 8
 
 Status = Literal["new", "not_modified", "unchanged", "error", "deferred"]
 
@@ -214,9 +219,13 @@ async def refresh_async(
     # few MB of text): one per core waiting for the consumer keeps it busy.
     results: asyncio.Queue[FeedResult] = asyncio.Queue(maxsize=os.cpu_count() or 2)
     fetch_slots = asyncio.Semaphore(concurrency)
-    client = make_client(concurrency=concurrency, timeout=timeout, user_agent=user_agent)
+    shards = -(-concurrency // _CONNECTIONS_PER_CLIENT)
+    clients = [
+        make_client(concurrency=-(-concurrency // shards), timeout=timeout, user_agent=user_agent)
+        for _ in range(shards)
+    ]
 
-    async def work() -> None:
+    async def work(client: httpx.AsyncClient) -> None:
         while (feed := await pending.get()) is not None:
             try:
                 result = await _refresh_one(
@@ -231,7 +240,7 @@ async def refresh_async(
                 )
             await results.put(result)
 
-    tasks = [asyncio.create_task(work()) for _ in range(workers)]
+    tasks = [asyncio.create_task(work(clients[i % shards])) for i in range(workers)]
     try:
         for _ in range(count):
             yield await results.get()
@@ -239,7 +248,8 @@ async def refresh_async(
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
-        await client.aclose()
+        for client in clients:
+            await client.aclose()
         parser.close()
 
 
