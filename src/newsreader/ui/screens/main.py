@@ -27,6 +27,7 @@ from textual.message import Message
 from textual.widgets import Footer, Label
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from newsreader.store import StoreError
 from newsreader.store.entity_queries import EntityFilter
 from newsreader.store.names import entity_identity
 from newsreader.ui.messages import (
@@ -514,7 +515,11 @@ class MainScreen(ReaderKeys, FeedsActions):
         row = self.articles.current
         if row is None:
             return
-        on = self.news_app.store.toggle_bookmark(row.key)
+        try:
+            on = self.news_app.store.toggle_bookmark(row.key)
+        except StoreError as exc:  # busy for too long, or the file went bad: say so, keep going
+            self.notify(f"The bookmark was not saved: {exc}", severity="error", markup=False)
+            return
         self.articles.update_row(row.key, bookmarked=on)
         articles, unread, bookmarked = self._counts
         self._counts = (articles, unread, max(0, bookmarked + (1 if on else -1)))
