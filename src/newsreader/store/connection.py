@@ -11,6 +11,7 @@ changes still sitting in a ``-wal`` file.
 from __future__ import annotations
 
 import sqlite3
+import time
 from pathlib import Path
 
 from newsreader.store import schema
@@ -97,7 +98,7 @@ def _migrate(db: sqlite3.Connection, path: Path | str, version: int) -> None:
         return
     if version == 0 and str(path) != MEMORY:
         # WAL is a property of the file: set once, at creation.
-        db.execute("PRAGMA journal_mode = WAL")
+        _set_wal(db)
     for target in range(version + 1, target_version + 1):
         db.execute("BEGIN IMMEDIATE")
         try:
@@ -116,6 +117,27 @@ def _migrate(db: sqlite3.Connection, path: Path | str, version: int) -> None:
                 f"could not upgrade {describe(path)} to schema {target} ({reason}); "
                 f"it stays at schema {target - 1}"
             ) from None
+
+
+def _set_wal(db: sqlite3.Connection) -> None:
+    """Switch a new file to WAL, waiting out another process that is creating it too.
+
+    Changing the journal mode needs the file to itself, and SQLite answers
+    "database is locked" at once rather than through the busy handler when
+    another connection is mid-way through creating the schema; so retry for
+    as long as the busy timeout would have waited.
+    """
+    deadline = time.monotonic() + _BUSY_TIMEOUT_MS / 1000
+    delay = 0.005
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() >= deadline:
+                raise
+        time.sleep(delay)
+        delay = min(delay * 2, 0.1)
 
 
 def _configure(db: sqlite3.Connection) -> None:
