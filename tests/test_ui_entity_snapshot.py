@@ -44,6 +44,14 @@ async def _open_merkel(pilot: Pilot) -> None:
     await pilot.press("v")
     await _settle(pilot)
     pilot.app.clear_notifications()
+    # The footer follows focus and bindings a frame late; wait until the view's
+    # list holds focus so the picture does not depend on machine load.
+    for _ in range(20):
+        if pilot.app.screen.focused is not None and not pilot.app.screen.articles.loading:
+            break
+        await pilot.pause(0.05)
+    pilot.app.screen.refresh_bindings()
+    await pilot.pause()
     await pilot.pause()
 
 

@@ -204,6 +204,8 @@ class EntityScreen(Screen[None]):
             return
         self._data = message
         self.articles.loading = False
+        # The list's own keys (Enter opens) only count once it is no longer loading.
+        self.call_after_refresh(self.refresh_bindings)
         self.query_one("#entity-head", Static).update(self._heading(message.found))
         from newsreader.store.entity_queries import dense_days
 
