@@ -47,14 +47,27 @@ ERRORS = {
 }
 
 # The CLI's main() in a process that writes its own peak RSS (KB) where asked.
+# VmHWM, not getrusage's ru_maxrss: Linux carries ru_maxrss across exec, so a
+# child forked from a big pytest process would report the parent's peak.
 WRAPPER = """
 import os, resource, sys
 from newsreader.cli import main
+
+def peak_kb():
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
 try:
     code = main(sys.argv[1:])
 finally:
     with open(os.environ["HOSTILE_RSS_FILE"], "w") as out:
-        out.write(str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))
+        out.write(str(peak_kb()))
 sys.exit(code)
 """
 
