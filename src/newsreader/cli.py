@@ -208,11 +208,8 @@ def cmd_bookmarks(args: argparse.Namespace, out: TextIO) -> int:
     """List bookmarks, newest first; ``--export md|json|html FILE`` writes them with notes."""
     if getattr(args, "export", None):
         return _export_bookmarks(args)
-    store = _open_store(getattr(args, "db", None))
-    try:
+    with _open_store(getattr(args, "db", None)) as store:
         bookmarks = store.bookmarks()
-    finally:
-        store.close()
     for bookmark in bookmarks:
         article = bookmark.article
         if args.json:
@@ -240,11 +237,8 @@ def _export_bookmarks(args: argparse.Namespace) -> int:
     fmt, target = args.export
     if fmt not in ("md", "json", "html"):
         raise CliError(f"unknown export format {_one_line(fmt)!r}: use md, json or html", code=2)
-    store = _open_store(getattr(args, "db", None))
-    try:
+    with _open_store(getattr(args, "db", None)) as store:
         items = store.noted_bookmarks()
-    finally:
-        store.close()
     path = Path(target)
     try:
         write_export(items, fmt, path)
@@ -263,11 +257,8 @@ def cmd_search(args: argparse.Namespace, out: TextIO) -> int:
         query = parse_query(text)
     except QueryError as exc:
         raise CliError(f"bad query: {exc.message}", 2) from None
-    store = _open_store(getattr(args, "db", None))
-    try:
+    with _open_store(getattr(args, "db", None)) as store:
         hits = store.search(query, limit=max(1, args.limit))
-    finally:
-        store.close()
     for hit in hits:
         header = hit.header
         if args.json:
@@ -402,8 +393,7 @@ def cmd_add(args: argparse.Namespace, out: TextIO) -> int:
     """Subscribe to a feed URL, a page with a feed link, a file or a folder; fetch it once."""
     from newsreader.feeds import add_feed, refresh_feeds
 
-    store = _open_store(getattr(args, "db", None))
-    try:
+    with _open_store(getattr(args, "db", None)) as store:
         added = _feeds_call(
             lambda: add_feed(store, args.spec, args.title, args.tag or (), check=not args.no_fetch)
         )
@@ -425,14 +415,11 @@ def cmd_add(args: argparse.Namespace, out: TextIO) -> int:
         for report in summary.reports:
             _write_report(report, out)
         return 0
-    finally:
-        store.close()
 
 
 def cmd_remove(args: argparse.Namespace, out: TextIO) -> int:
     """Unsubscribe, deleting the feed's articles (bookmarks stay); asks first on a terminal."""
-    store = _open_store(getattr(args, "db", None))
-    try:
+    with _open_store(getattr(args, "db", None)) as store:
         feeds = [_feed_or_fail(store, ref) for ref in args.urls]
         if not args.yes and not sys.stdin.isatty():
             raise CliError(
@@ -453,8 +440,6 @@ def cmd_remove(args: argparse.Namespace, out: TextIO) -> int:
                 continue
             out.write(f"Removed {feed.display_title} and {removed} articles\n")
         return 0
-    finally:
-        store.close()
 
 
 def _confirm(question: str) -> bool:
@@ -467,23 +452,19 @@ def _confirm(question: str) -> bool:
 
 def cmd_rename(args: argparse.Namespace, out: TextIO) -> int:
     """Give a feed your own title; an empty title goes back to the feed's own."""
-    store = _open_store(getattr(args, "db", None))
-    try:
+    with _open_store(getattr(args, "db", None)) as store:
         feed = _feed_or_fail(store, args.url)
         _feeds_call(lambda: store.rename_feed(feed.url, args.title))
         renamed = _feed_or_fail(store, feed.url)
         out.write(f"{renamed.url} is now shown as {renamed.display_title}\n")
         return 0
-    finally:
-        store.close()
 
 
 def cmd_tag(args: argparse.Namespace, out: TextIO) -> int:
     """Add tags to a feed (or take them away with --remove)."""
     from newsreader.sanitize import clean_line
 
-    store = _open_store(getattr(args, "db", None))
-    try:
+    with _open_store(getattr(args, "db", None)) as store:
         feed = _feed_or_fail(store, args.url)
         given = [clean_line(tag).strip() for tag in args.tags]
         if args.remove:
@@ -494,14 +475,11 @@ def cmd_tag(args: argparse.Namespace, out: TextIO) -> int:
         now = _feed_or_fail(store, feed.url).tags
         out.write(f"{feed.display_title}: {', '.join(now) if now else '(no tags)'}\n")
         return 0
-    finally:
-        store.close()
 
 
 def cmd_retention(args: argparse.Namespace, out: TextIO) -> int:
     """Set how long a feed's articles are kept, and apply it now."""
-    store = _open_store(getattr(args, "db", None))
-    try:
+    with _open_store(getattr(args, "db", None)) as store:
         feed = _feed_or_fail(store, args.url)
         if feed.is_local:
             raise CliError("retention is for web feeds; local files are mirrored as they are", 2)
@@ -520,17 +498,12 @@ def cmd_retention(args: argparse.Namespace, out: TextIO) -> int:
             rule = " and ".join(part for part in parts if part)
         out.write(f"{feed.display_title}: keeping {rule} (bookmarks always); dropped {dropped}\n")
         return 0
-    finally:
-        store.close()
 
 
 def cmd_feeds(args: argparse.Namespace, out: TextIO) -> int:
     """List subscriptions with unread counts and their last error."""
-    store = _open_store(getattr(args, "db", None))
-    try:
+    with _open_store(getattr(args, "db", None)) as store:
         feeds = store.feeds()
-    finally:
-        store.close()
     for feed in feeds:
         if args.json:
             _emit_json(_feed_json(feed), out)
@@ -632,11 +605,8 @@ def cmd_import_opml(args: argparse.Namespace, out: TextIO) -> int:
     """Subscribe to every feed of an OPML list; bad entries are reported, the rest imported."""
     from newsreader.feeds import import_opml
 
-    store = _open_store(getattr(args, "db", None))
-    try:
+    with _open_store(getattr(args, "db", None)) as store:
         report = _feeds_call(lambda: import_opml(store, args.file))
-    finally:
-        store.close()
     for problem in report.problems:
         _warn(f"{args.file}: {problem}")
     out.write(
@@ -651,12 +621,9 @@ def cmd_export_opml(args: argparse.Namespace, out: TextIO) -> int:
     """Write the subscriptions as OPML (tags as folders) to FILE or stdout."""
     from newsreader.feeds import export_opml
 
-    store = _open_store(getattr(args, "db", None))
-    try:
+    with _open_store(getattr(args, "db", None)) as store:
         feeds = store.feeds()
         document = _feeds_call(lambda: export_opml(store))
-    finally:
-        store.close()
     local = sum(feed.is_local for feed in feeds)
     if local:
         _warn(f"left out {local} local file/folder subscription(s): OPML lists web feeds")

@@ -72,12 +72,9 @@ def cmd_entity(args: argparse.Namespace, out: TextIO) -> int:
     if not name:
         raise CliError("an entity name is needed, e.g. newsreader entity 'Angela Merkel'", 2)
     label = _label(args.type)
-    store = _open_store(getattr(args, "db", None))
-    try:
+    with _open_store(getattr(args, "db", None)) as store:
         found = store.entity_articles(name, label)
         known = store.find_entities(name, label) if found and not args.json else []
-    finally:
-        store.close()
     if args.json:
         for item in found:
             _emit_json(_article_json(item), out)
