@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from loopback import FeedServer, Route, running_server, send
 from newsreader.feeds import (
     FeedReport,
     FeedsError,
@@ -29,8 +30,6 @@ from newsreader.feeds import (
 )
 from newsreader.sources.discover import find_feed_links
 from newsreader.store import Store
-
-Route = Callable[[BaseHTTPRequestHandler], None]
 
 
 def rss(*ids: str, title: str = "Loopback Wire", text: str = "Body") -> bytes:
@@ -46,58 +45,6 @@ def rss(*ids: str, title: str = "Loopback Wire", text: str = "Body") -> bytes:
         '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
         f"<title>{title}</title><link>https://wire.example/</link>{items}</channel></rss>"
     ).encode()
-
-
-class FeedServer:
-    """``routes[path](handler)`` writes each response; ``requests`` records what came in."""
-
-    def __init__(self) -> None:
-        self.routes: dict[str, Route] = {}
-        self.requests: list[tuple[str, dict[str, str]]] = []
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-            def do_GET(self) -> None:
-                server.requests.append((self.path, dict(self.headers.items())))
-                route = server.routes.get(self.path)
-                try:
-                    if route is None:
-                        send(self, 404, b"not found")
-                    else:
-                        route(self)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.thread = threading.Thread(
-            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
-        )
-
-    def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}{path}"
-
-    def seen(self, path: str) -> list[dict[str, str]]:
-        return [headers for seen_path, headers in self.requests if seen_path == path]
-
-
-def send(
-    handler: BaseHTTPRequestHandler, status: int, body: bytes = b"",
-    headers: dict[str, str] | None = None,
-) -> None:
-    handler.send_response(status)
-    for key, value in (headers or {}).items():
-        handler.send_header(key, value)
-    if status != 304:
-        handler.send_header("Content-Length", str(len(body)))
-    handler.end_headers()
-    if status != 304:
-        handler.wfile.write(body)
 
 
 def feed_route(body: bytes, etag: str | None = None, **headers: str) -> Route:
@@ -124,13 +71,8 @@ def page_route(html: str) -> Route:
 
 @pytest.fixture
 def server() -> Iterator[FeedServer]:
-    srv = FeedServer()
-    srv.thread.start()
-    try:
+    with running_server() as srv:
         yield srv
-    finally:
-        srv.httpd.shutdown()
-        srv.httpd.server_close()
 
 
 @pytest.fixture

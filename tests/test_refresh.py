@@ -8,15 +8,15 @@ checked on the wire, not through mocks.
 from __future__ import annotations
 
 import gzip
-import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 
+from loopback import FeedServer, Route, running_server, send
 from newsreader.sources.fetch_async import USER_AGENT
 from newsreader.sources.refresh import FeedResult, FeedState, refresh
 
@@ -24,83 +24,13 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures" / "refresh"
 RSS = (FIXTURES / "wire.rss").read_bytes()
 ATOM = (FIXTURES / "wire.atom").read_bytes()
 
-Route = Callable[[BaseHTTPRequestHandler], None]
 
-
-class FeedServer:
-    """A tiny loopback server: ``routes[path](handler)`` writes each response."""
-
-    def __init__(self) -> None:
-        self.routes: dict[str, Route] = {}
-        self.requests: list[tuple[str, dict[str, str]]] = []
-        self.lock = threading.Lock()
-        self.in_flight = 0
-        self.max_in_flight = 0
-        self.release = threading.Event()  # ends "hanging" handlers at teardown
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-            def do_GET(self) -> None:
-                with server.lock:
-                    server.requests.append((self.path, dict(self.headers.items())))
-                    server.in_flight += 1
-                    server.max_in_flight = max(server.max_in_flight, server.in_flight)
-                try:
-                    route = server.routes.get(self.path)
-                    if route is None:
-                        send(self, 404, b"not found")
-                    else:
-                        route(self)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
-                finally:
-                    with server.lock:
-                        server.in_flight -= 1
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.thread = threading.Thread(
-            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
-        )
-
-    def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}{path}"
-
-    def seen(self, path: str) -> list[dict[str, str]]:
-        return [headers for seen_path, headers in self.requests if seen_path == path]
-
-
-def send(
-    handler: BaseHTTPRequestHandler,
-    status: int,
-    body: bytes = b"",
-    headers: dict[str, str] | None = None,
-) -> None:
-    handler.send_response(status)
-    for key, value in (headers or {}).items():
-        handler.send_header(key, value)
-    if status != 304:
-        handler.send_header("Content-Length", str(len(body)))
-    handler.end_headers()
-    if status != 304:
-        handler.wfile.write(body)
 
 
 @pytest.fixture
 def server() -> Iterator[FeedServer]:
-    srv = FeedServer()
-    srv.thread.start()
-    try:
+    with running_server() as srv:
         yield srv
-    finally:
-        srv.release.set()
-        srv.httpd.shutdown()
-        srv.httpd.server_close()
 
 
 def run(feeds: list[FeedState], **options: object) -> list[FeedResult]:

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import DataTable, Input
 
+from loopback import FeedServer, send
 from newsreader.feeds import refresh_feeds
 from newsreader.models import Article
 from newsreader.store import Store
@@ -25,7 +26,7 @@ from newsreader.ui.screens.feeds_actions import FeedsActions, due_feeds
 from newsreader.ui.screens.main import MainScreen
 from newsreader.ui.widgets.feeds_pane import FeedsPane, ViewOption
 from newsreader.ui.widgets.refresh_status import RefreshStatus
-from test_feeds import FeedServer, feed_route, rss, send
+from test_feeds import feed_route, rss
 from test_ui_app import make_app, settle
 
 WIDE = (160, 45)
