@@ -462,6 +462,7 @@ def test_html_article() -> None:
     assert article.published == datetime(2025, 2, 20, 18, 30, tzinfo=UTC)
     assert article.author == "Lena Fischer"
     assert article.link == "https://rail.example.com/2025/night-trains"
+    assert article.source_name == "rail.example.com"  # no site name: the canonical host
     assert article.text == (
         "Overnight services will run again from May, the operator said on Wednesday.\n\n"
         "Tickets go on sale next week on the booking page [1].\n\n"
@@ -479,6 +480,27 @@ def test_html_page_without_article_uses_body_minus_chrome(tmp_path: Path) -> Non
     assert article.title == "Café opens"
     assert article.published == datetime(2024, 5, 6, 7, 8, 9, tzinfo=UTC)
     assert article.text == "Time: today"
+    assert article.source_name == tmp_path.name  # says nothing of its site: the folder
+
+
+@pytest.mark.parametrize(
+    ("head", "expected"),
+    [
+        ("<meta property='og:site_name' content='The Coast Courier'>", "The Coast Courier"),
+        ("<meta name='application-name' content='Courier'>"
+         "<link rel='canonical' href='https://www.courier.example/a'>", "Courier"),
+        ("<link rel='canonical' href='https://www.courier.example/a'>", "courier.example"),
+        # A URL where a name belongs is not a name; the host still is.
+        ("<meta property='og:site_name' content='https://evil.example/'>"
+         "<link rel='canonical' href='https://courier.example/a'>", "courier.example"),
+        ("<meta property='og:site_name' content='[bold]Cour\x1b[31mier'>", "[bold]Courier"),
+    ],
+)
+def test_html_page_source_name_is_the_site(tmp_path: Path, head: str, expected: str) -> None:
+    path = tmp_path / "saved" / "page.html"
+    path.parent.mkdir()
+    path.write_text(f"<html><head>{head}<title>T</title></head><body><p>Words.</p></body></html>")
+    assert only_article(load_source(str(path))).source_name == expected
 
 
 def test_json_records() -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from newsreader.content import html_to_text
 from newsreader.models import Article
@@ -25,6 +26,7 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]
 _DATE_META = ("article:published_time", "og:published_time", "datepublished",
               "pubdate", "publishdate", "date", "dc.date", "dcterms.created")
 _AUTHOR_META = ("author", "article:author", "dc.creator", "byl")
+_SITE_META = ("og:site_name", "application-name", "publisher", "dc.publisher")
 
 
 class _PageInfo(HTMLParser):
@@ -131,7 +133,7 @@ def parse_html_article(data: bytes, path: Path) -> Article:
     return Article(
         id=content_id(data),
         source=str(path),
-        source_name=clean_line(path.parent.name) or clean_line(str(path.parent)),
+        source_name=_site_name(info.meta, link, path),
         title=title or clean_line(path.stem) or "(untitled)",
         text=text,
         link=link,
@@ -146,3 +148,23 @@ def _drop_leading_title(text: str, titles: list[str]) -> str:
     if rest and clean_line(first) in {t for t in titles if t}:
         return rest
     return text
+
+
+def _site_name(meta: dict[str, str], link: str | None, path: Path) -> str:
+    """Who published the page, as the list's source column should show it.
+
+    The page's own name for its site (``og:site_name`` and kin) is what a
+    reader recognises; failing that, the host of its canonical link; only a
+    page that says nothing about where it came from is named after the folder
+    it was saved in.
+    """
+    for key in _SITE_META:
+        name = clean_line(meta.get(key))
+        if name and not safe_link(name):
+            return name[:80]
+    if link:
+        host = urlsplit(link).hostname or ""
+        host = host.removeprefix("www.")
+        if host:
+            return clean_line(host)
+    return clean_line(path.parent.name) or clean_line(str(path.parent))
