@@ -59,7 +59,8 @@ def test_parse_json_seed(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0, err
     (line,) = out.splitlines()
     record = json.loads(line)
-    assert set(record) == {"source", "id", "title", "link", "author", "published", "text_length"}
+    assert set(record) == {"source", "source_name", "id", "title", "link", "author", "published",
+                           "text_length"}
     assert record["title"] == "Egypt, Russia to reach combat extremist activities agreement"
     assert record["published"] == "2021-12-26T06:05:00+00:00"
     assert record["source"] == str(SEED.resolve())

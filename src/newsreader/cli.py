@@ -126,6 +126,7 @@ def cmd_parse(args: argparse.Namespace, out: TextIO) -> int:
 def _article_json(article: Article) -> dict[str, object]:
     return {
         "source": article.source,
+        "source_name": article.source_name,
         "id": article.id,
         "title": article.title,
         "link": article.link,
