@@ -14,6 +14,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 Route = Callable[[BaseHTTPRequestHandler], None]
 
 
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: object, client_address: object) -> None:
+        pass  # resets and aborted reads are what the fault tests are made of
+
+
 class FeedServer:
     """A tiny loopback server: ``routes[path](handler)`` writes each response."""
 
@@ -37,19 +42,21 @@ class FeedServer:
                     server.requests.append((self.path, dict(self.headers.items())))
                     server.in_flight += 1
                     server.max_in_flight = max(server.max_in_flight, server.in_flight)
+                route = server.routes.get(self.path) or server.routes.get(
+                    self.path.split("?")[0]
+                )
                 try:
-                    route = server.routes.get(self.path)
                     if route is None:
                         send(self, 404, b"not found")
                     else:
                         route(self)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
+                except OSError:  # the client gave up on us (a timeout test, a reset)
+                    self.close_connection = True
                 finally:
                     with server.lock:
                         server.in_flight -= 1
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd = _QuietServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
         self.thread = threading.Thread(
             target=self.httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
@@ -68,10 +75,11 @@ def send(
     body: bytes = b"",
     headers: dict[str, str] | None = None,
 ) -> None:
+    """One response; a ``Content-Length`` in ``headers`` (a lying one, say) wins."""
     handler.send_response(status)
     for key, value in (headers or {}).items():
         handler.send_header(key, value)
-    if status != 304:
+    if status != 304 and "Content-Length" not in (headers or {}):
         handler.send_header("Content-Length", str(len(body)))
     handler.end_headers()
     if status != 304:

@@ -18,17 +18,17 @@ import re
 import socket
 import struct
 import threading
-from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 
+from loopback import FeedServer, Route, running_server, send
 from newsreader.feeds import FeedReport, RefreshSummary, refresh_feeds
 from newsreader.sanitize import clean_line
 from newsreader.store import Store
 
-Route = Callable[[BaseHTTPRequestHandler], None]
 UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 TIMEOUT = 1.5  # the per-feed timeout given to refresh_feeds
 GUARD = 60.0  # the whole refresh must end well before this, or the engine hangs
@@ -50,66 +50,10 @@ def rss(name: str, count: int = 2) -> bytes:
     return RSS_TEMPLATE.format(name=name, items=items).encode()
 
 
-class _QuietServer(ThreadingHTTPServer):
-    def handle_error(self, request: object, client_address: object) -> None:
-        pass  # resets and aborted reads are what these tests are made of
-
-
-class FaultServer:
-    """``routes[path](handler)`` answers; ``release`` ends every hanging handler at teardown."""
-
-    def __init__(self) -> None:
-        self.routes: dict[str, Route] = {}
-        self.release = threading.Event()
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-            def do_GET(self) -> None:
-                route = server.routes.get(self.path.split("?")[0])
-                try:
-                    if route is None:
-                        send(self, 404, b"not found")
-                    else:
-                        route(self)
-                except OSError:  # the client gave up on us: that is the point
-                    self.close_connection = True
-
-        self.httpd = _QuietServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.thread = threading.Thread(
-            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
-        )
-
-    def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}{path}"
-
-
-def send(handler: BaseHTTPRequestHandler, status: int, body: bytes = b"",
-         headers: dict[str, str] | None = None) -> None:
-    handler.send_response(status)
-    for key, value in (headers or {}).items():
-        handler.send_header(key, value)
-    if "Content-Length" not in (headers or {}):
-        handler.send_header("Content-Length", str(len(body)))
-    handler.end_headers()
-    handler.wfile.write(body)
-
-
 @pytest.fixture
-def server() -> Iterator[FaultServer]:
-    srv = FaultServer()
-    srv.thread.start()
-    try:
+def server() -> Iterator[FeedServer]:
+    with running_server() as srv:
         yield srv
-    finally:
-        srv.release.set()
-        srv.httpd.shutdown()
-        srv.httpd.server_close()
 
 
 @pytest.fixture
@@ -121,7 +65,7 @@ def store(tmp_path: Path) -> Iterator[Store]:
 # --------------------------------------------------------------------------- the faults
 
 
-def faults(srv: FaultServer) -> dict[str, Route]:
+def faults(srv: FeedServer) -> dict[str, Route]:
     """Path -> misbehaving handler. Each is a different way for a server to go wrong."""
     release = srv.release
 
@@ -309,7 +253,7 @@ def assert_one_clean_line(text: str) -> None:
 
 
 def test_every_fault_is_one_feeds_error_and_the_others_refresh(
-    server: FaultServer, store: Store
+    server: FeedServer, store: Store
 ) -> None:
     server.routes.update(faults(server))
     assert sorted(FAULTY) == sorted(set(server.routes) - {"/pong"})
@@ -357,7 +301,7 @@ def test_every_fault_is_one_feeds_error_and_the_others_refresh(
         assert "bytearray" not in reason and not reason.startswith("ReadError"), path
 
 
-def test_healthy_feeds_still_refresh_next_time(server: FaultServer, store: Store) -> None:
+def test_healthy_feeds_still_refresh_next_time(server: FeedServer, store: Store) -> None:
     """A fault leaves no state behind that breaks the next refresh of anything."""
     routes = faults(server)
     server.routes.update({path: routes[path] for path in ("/reset", "/not-http", "/gzip-bomb")})
