@@ -130,8 +130,31 @@ def newsboat_reload(urls: list[str], cache: Path, threads: int = 8) -> float:
 # --------------------------------------------------------------------------- ours
 
 
+def subscribe(path: Path, urls: list[str]) -> None:
+    """Subscribe a new store to ``urls`` (before the clock: ``newsreader add`` is not timed)."""
+    from newsreader.store import FeedSpec, Store
+
+    with Store.open(path) as store:
+        store.add_feeds([FeedSpec(url) for url in urls])
+
+
+def ours_product(db: Path, concurrency: int) -> tuple[float, dict[str, int]]:
+    """``newsreader refresh`` minus start-up: open, ``refresh_feeds``, close; wall seconds."""
+    from newsreader.feeds import refresh_feeds
+    from newsreader.store import Store
+
+    start = time.perf_counter()
+    with Store.open(db) as store:
+        summary = refresh_feeds(store, concurrency=concurrency)
+    seconds = time.perf_counter() - start
+    counts: dict[str, int] = {"articles": summary.new + summary.updated}
+    for report in summary.reports:
+        counts[report.status] = counts.get(report.status, 0) + 1
+    return seconds, counts
+
+
 def make_sink(kind: str, path: Path) -> tuple[Callable[[list[Article]], None], Callable[[], None]]:
-    """Where our articles go: a real Store, or one bare SQLite table."""
+    """Where the engine's articles go (diagnostic sinks): a real Store, or one bare table."""
     if kind == "store":
         from newsreader.store import Store
 
@@ -158,7 +181,14 @@ def make_sink(kind: str, path: Path) -> tuple[Callable[[list[Article]], None], C
 def ours(
     states: list[FeedState], sink_kind: str, db: Path, concurrency: int
 ) -> tuple[float, list[FeedState], dict[str, int]]:
-    """One refresh of ``states`` with every article stored; wall seconds, new states, counts."""
+    """One refresh of ``states`` with every article stored; wall seconds, new states, counts.
+
+    The ``feeds`` sink keeps its state in the store itself; the others carry
+    it in ``states``.
+    """
+    if sink_kind == "feeds":
+        seconds, counts = ours_product(db, concurrency)
+        return seconds, states, counts
     start = time.perf_counter()
     add, close = make_sink(sink_kind, db)
     new_states: list[FeedState] = []
@@ -274,6 +304,8 @@ def run_fresh(args: argparse.Namespace, latency_ms: float = 0.0) -> tuple[float,
                         # newsboat stores validators on its second reload; the third gets 304s.
                         newsboat_reload(urls, cache, threads)
                         warm_theirs.append(newsboat_reload(urls, cache, threads))
+                if args.sink == "feeds":
+                    subscribe(scratch / "ours.db", urls)
                 seconds, states, counts = ours(
                     [FeedState(url) for url in urls], args.sink, scratch / "ours.db",
                     args.concurrency,
@@ -304,14 +336,14 @@ def run_memory(args: argparse.Namespace) -> float:
     server = Server(folder)
     try:
         urls = server.urls()
-        with (
-            tempfile.TemporaryDirectory(dir=args.work) as tmp,
-            peak_memory(os.getpid(), exclude=server.proc.pid) as peak,
-        ):
-            seconds, _, counts = ours(
-                [FeedState(url) for url in urls], args.sink, Path(tmp) / "ours.db",
-                args.concurrency,
-            )
+        with tempfile.TemporaryDirectory(dir=args.work) as tmp:
+            if args.sink == "feeds":
+                subscribe(Path(tmp) / "ours.db", urls)
+            with peak_memory(os.getpid(), exclude=server.proc.pid) as peak:
+                seconds, _, counts = ours(
+                    [FeedState(url) for url in urls], args.sink, Path(tmp) / "ours.db",
+                    args.concurrency,
+                )
     finally:
         print(f"server: {server.stop()}")
     peak_mb = peak[0] / 1024
@@ -333,7 +365,11 @@ def main(argv: list[str] | None = None) -> int:
                         help="our requests in flight (default 8; 32 for latency)")
     parser.add_argument("--nb-threads", type=int, default=None,
                         help="newsboat's reload-threads (default: the same as --concurrency)")
-    parser.add_argument("--sink", choices=["store", "sqlite"], default="store")
+    parser.add_argument(
+        "--sink", choices=["feeds", "store", "sqlite"], default="feeds",
+        help="feeds: refresh_feeds into a Store, the product path (default); "
+        "store/sqlite: the engine into Store.add_articles / a bare table (diagnostics)",
+    )
     parser.add_argument(
         "--work", type=Path, default=Path(tempfile.gettempdir()) / "newsreader-bench"
     )
@@ -351,6 +387,29 @@ def main(argv: list[str] | None = None) -> int:
         if nb else "not installed"
     print(f"newsboat: {version}; config: reload-threads {args.nb_threads}; ours: concurrency "
           f"{args.concurrency}, sink {args.sink}, {os.cpu_count()} CPUs")
+    print(f"commit {_commit()}; load before: {_load()}")
+    try:
+        return _run_mode(args)
+    finally:
+        print(f"load after: {_load()}")
+
+
+def _commit() -> str:
+    try:
+        head = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"],
+                              capture_output=True, text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(REPO), "status", "--porcelain", "--",
+                                "src", "bench"], capture_output=True, text=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return head + ("+changes" if dirty.strip() else "")
+
+
+def _load() -> str:
+    return " ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
+def _run_mode(args: argparse.Namespace) -> int:
     if args.mode == "memory":
         print(f"ratio {run_memory(args):.3f}")
     elif args.mode == "fresh":
