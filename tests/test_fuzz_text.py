@@ -84,7 +84,7 @@ def test_clean_key_is_one_safe_line_and_idempotent(s: str) -> None:
 def test_strip_unsafe_is_safe_idempotent_and_keeps_clean_text_exactly(s: str) -> None:
     text = strip_unsafe(s)
     assert not UNSAFE.search(text)
-    assert not sanitize._REMOVED_RE.search(text)
+    assert not sanitize._TEXT_REMOVED_RE.search(text)  # joiners stay in text
     assert strip_unsafe(text) == text
     text.encode("utf-8")
     cleaned = clean_text(s)

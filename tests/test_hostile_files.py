@@ -36,12 +36,21 @@ HOSTILE = Path(__file__).resolve().parent / "fixtures" / "hostile"
 CLI = [sys.executable, "-m", "newsreader"]
 
 # Never on screen or in storage: C0 (text keeps \n and \t), DEL, C1, bidi
-# embeddings/overrides/isolates/marks, zero-width characters, BOM.
-_NEVER = (
-    "\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
+# embeddings/overrides/isolates/marks, zero-width characters, BOM. Article
+# text keeps ZWNJ/ZWJ (U+200C/D) where they join two non-ASCII characters
+# (Persian, Indic, emoji sequences); one-line values never keep them.
+_NEVER_IN_TEXT = (
+    "\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064"
+    "\u2066-\u2069\ufeff"
 )
-UNSAFE_TEXT = re.compile(f"[{_NEVER}]")
+_NEVER = _NEVER_IN_TEXT + "\u200c\u200d"
+STRAY_JOINER = re.compile(
+    "(?<![^\x00-\x7f\\s])[\u200c\u200d]+|[\u200c\u200d]+(?![^\x00-\x7f\\s])"
+)
+UNSAFE_TEXT = re.compile(f"[{_NEVER_IN_TEXT}]|{STRAY_JOINER.pattern}")
 UNSAFE_LINE = re.compile(f"[{_NEVER}\n\t]")
+# On screen: a line's rules, but the reader shows article text with its joiners.
+UNSAFE_ON_SCREEN = re.compile(f"[{_NEVER_IN_TEXT}\n\t]")
 SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 PASSWD = re.compile(r"root:.*:0:0:")
 
@@ -299,7 +308,8 @@ def test_newsreader_parse_on_every_fixture() -> None:
 # --------------------------------------------------------------------------- the app
 
 
-def screen_problems(app: NewsReaderApp, unsafe: re.Pattern[str] = UNSAFE_LINE) -> list[str]:
+def screen_problems(app: NewsReaderApp,
+                    unsafe: re.Pattern[str] = UNSAFE_ON_SCREEN) -> list[str]:
     """Anything on screen that data should never produce: controls, foreign links, actions."""
     problems = []
     strips: list[Strip] = app.screen._compositor.render_strips()

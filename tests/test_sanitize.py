@@ -7,7 +7,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsreader.sanitize import MAX_LINE, clean_line, clean_text, safe_link
+from newsreader.sanitize import MAX_LINE, clean_line, clean_text, safe_link, strip_unsafe
 
 # What must never reach the screen: ESC, C0 controls except \n and \t, DEL, C1,
 # bidi embeddings/overrides/isolates, zero-width characters.
@@ -131,3 +131,35 @@ def test_property_safe_link_is_web_or_none(s: str) -> None:
             assert link.split(":", 1)[0] in ("http", "https", "mailto")
             assert not FORBIDDEN.search(link)
             assert not re.search(r"\s", link)
+
+
+def test_joiners_stay_in_article_text_where_they_join() -> None:
+    """ZWNJ/ZWJ spell Persian and Indic words and build emoji: article text keeps them."""
+    persian = "من می\u200cخواهم بروم"  # "I want to go": ZWNJ keeps می and خواهم apart
+    devanagari = "क्\u200dष"  # ZWJ asks for the half form
+    family = "👩\u200d👩\u200d👧 at home"
+    for text in (persian, devanagari, family):
+        assert clean_text(text) == text
+        assert strip_unsafe(text) == text
+    # One-line values lose them: a name is where an invisible difference spoofs.
+    assert clean_line(persian) == "من میخواهم بروم"
+    # A joiner that joins nothing (ASCII, a space, the edge) is only a trick: it goes.
+    assert clean_text("pay\u200dpal \u200cمن\u200c") == "paypal من"
+    assert strip_unsafe("pay\u200dpal") == "paypal"
+    # The other invisible characters still go from text.
+    assert clean_text("zero\u200bwidth\ufeff\u2060") == "zerowidth"
+
+
+def test_the_ui_helpers_use_the_sanitiser_classes() -> None:
+    """One source of truth: the UI's last-line tables are built from sanitize's sets."""
+    from newsreader.sanitize import INVISIBLE, JOINERS, TERMINAL_UNSAFE
+    from newsreader.ui import text as ui_text
+
+    assert set(ui_text._BODY_TABLE) == TERMINAL_UNSAFE
+    assert set(ui_text._LINE_TABLE) == TERMINAL_UNSAFE | INVISIBLE | {0x09, 0x0A}
+    assert {0x09, 0x0A}.isdisjoint(TERMINAL_UNSAFE)
+    assert {0x1B, 0x9B, 0x202E, 0x2066, 0x200F}.issubset(TERMINAL_UNSAFE)
+    assert {0x200C, 0x200D} == JOINERS
+    assert JOINERS.isdisjoint(TERMINAL_UNSAFE | INVISIBLE)
+    assert ui_text.safe_text("می\u200cخواهم") == "می\u200cخواهم"
+    assert ui_text.safe_line("a\u200bb 👩\u200d👩") == "ab 👩\u200d👩"

@@ -15,6 +15,15 @@ literal text.
 The functions are pure, total (they never raise for any ``str``) and
 idempotent: cleaning cleaned text changes nothing.
 
+Zero-width joiners (ZWNJ U+200C, ZWJ U+200D) are kept in article text: they
+are part of how Persian and Indic words are spelled and how emoji sequences
+are built, and a terminal does nothing with them. One-line values (titles,
+names, authors) lose them like every other invisible character, because
+that is where two look-alike strings could be told apart by an invisible
+difference. The character classes are defined once here; the UI's last-line
+helpers (:mod:`newsreader.ui.text`) build their tables from
+:data:`TERMINAL_UNSAFE` and :data:`INVISIBLE`.
+
 :func:`clean_line` and :func:`clean_text` are for what is shown: they also
 tidy whitespace and cut over-long lines. The store, the last line of defence
 for data that outlives any one source, uses :func:`clean_key` (ids, sources,
@@ -30,7 +39,10 @@ import re
 from urllib.parse import urlsplit, urlunsplit
 
 __all__ = [
+    "INVISIBLE",
+    "JOINERS",
     "MAX_LINE",
+    "TERMINAL_UNSAFE",
     "clean_key",
     "clean_line",
     "clean_text",
@@ -69,29 +81,69 @@ _CSI_SEQ = r"(?:\x1b\[[0-?]*[ -/]*[@-~]?|\x9b[0-?]*[ -/]*[@-~])"
 _OTHER_ESC = r"\x1b[ -/]*[0-~]?"
 _ESCAPE_SEQUENCES = re.compile(f"{_STRING_SEQ}|{_CSI_SEQ}|{_OTHER_ESC}")
 
-# Characters removed outright. C0 controls except TAB/LF (CR is normalised
-# before this runs), DEL and C1; bidi embeddings/overrides/isolates and the
-# Arabic letter mark; zero-width spaces/joiners/marks, word joiner, invisible
-# operators and the BOM; interlinear annotation marks; lone surrogates (they
-# cannot even be encoded for the terminal).
-_REMOVED = (
-    "\x00-\x08\x0b-\x1f\x7f-\x9f"
-    "\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
-    "\ufff9-\ufffb\ud800-\udfff"
-)
+# The character classes, as regex ranges (one source of truth, see above).
+# C0 controls except TAB/LF (CR is normalised before removal runs), DEL, C1.
+_CONTROLS = "\x00-\x08\x0b-\x1f\x7f-\x9f"
+# Bidi embeddings/overrides/isolates: they reorder what follows.
+_BIDI_CONTROLS = "\u202a-\u202e\u2066-\u2069"
+# Bidi marks (Arabic letter mark, LRM, RLM): invisible, and they move neutrals.
+_BIDI_MARKS = "\u061c\u200e\u200f"
+# Zero-width space, word joiner, invisible operators, BOM, interlinear
+# annotation marks: invisible, and part of no word.
+_ZERO_WIDTH = "\u200b\u2060-\u2064\ufeff\ufff9-\ufffb"
+# Zero-width non-joiner and joiner: invisible, but part of words and emoji.
+_JOINERS = "\u200c\u200d"
+# Lone surrogates: they cannot even be encoded for the terminal.
+_SURROGATE_RANGE = "\ud800-\udfff"
+
+
+def _codepoints(ranges: str) -> frozenset[int]:
+    """The code points of a regex class body such as ``"\\x00-\\x08\\u200b"``."""
+    points: set[int] = set()
+    index = 0
+    while index < len(ranges):
+        if index + 2 < len(ranges) and ranges[index + 1] == "-":
+            points.update(range(ord(ranges[index]), ord(ranges[index + 2]) + 1))
+            index += 3
+        else:
+            points.add(ord(ranges[index]))
+            index += 1
+    return frozenset(points)
+
+
+#: What a terminal acts on or what reorders text: never shown, whoever wrote it.
+TERMINAL_UNSAFE = _codepoints(_CONTROLS + _BIDI_CONTROLS + _BIDI_MARKS)
+#: Invisible characters that belong to no word (zero-width space, BOM, ...).
+INVISIBLE = _codepoints(_ZERO_WIDTH)
+#: ZWNJ and ZWJ: kept in article text, removed from one-line values.
+JOINERS = _codepoints(_JOINERS)
+
+# Removed from one-line values (and links): every class above.
+_REMOVED = _CONTROLS + _BIDI_MARKS + _BIDI_CONTROLS + _ZERO_WIDTH + _JOINERS + _SURROGATE_RANGE
 _REMOVED_RE = re.compile(f"[{_REMOVED}]")
+# Removed from article text: the same but the joiners.
+_TEXT_REMOVED = _CONTROLS + _BIDI_MARKS + _BIDI_CONTROLS + _ZERO_WIDTH + _SURROGATE_RANGE
+_TEXT_REMOVED_RE = re.compile(f"[{_TEXT_REMOVED}]")
 # Cheap pre-check: most strings are clean and skip every substitution.
 _SUSPECT = re.compile(f"[{_REMOVED}\r\u2028\u2029]|&#")
+_TEXT_SUSPECT_OR_REF = re.compile(f"[{_TEXT_REMOVED}{_JOINERS}\r\u2028\u2029]|&#")
+# A run of joiners that joins nothing: not between two non-ASCII, non-space
+# characters (Persian letters, Indic viramas and letters, emoji). Between
+# ASCII letters or at a word's edge a joiner does nothing visible, so there
+# it is only a way to make two equal-looking words differ: it goes.
+_STRAY_JOINERS = re.compile(
+    f"(?<![^\\x00-\\x7f\\s])[{_JOINERS}]+|[{_JOINERS}]+(?![^\\x00-\\x7f\\s])"
+)
 
 _LINE_SEPARATORS = re.compile("\r\n?|[\u2028\u2029\x85]")
 
 # The store's narrower set (see clean_key): what a terminal acts on or what
 # reorders text, but not the zero-width joiners and marks that real file names
 # and words contain (Persian ZWNJ, emoji ZWJ sequences).
-_UNSAFE = "\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
+_UNSAFE = _CONTROLS + _BIDI_CONTROLS
 _UNSAFE_RE = re.compile(f"[{_UNSAFE}]")
-_KEY_SUSPECT = re.compile(f"[{_UNSAFE}\n\t\u2028\u2029\ud800-\udfff]")
-_TEXT_SUSPECT = re.compile(f"[{_REMOVED}\r\u2028\u2029]")
+_KEY_SUSPECT = re.compile(f"[{_UNSAFE}\n\t\u2028\u2029{_SURROGATE_RANGE}]")
+_TEXT_SUSPECT = re.compile(f"[{_TEXT_REMOVED}{_JOINERS}\r\u2028\u2029]")
 _SURROGATES = re.compile("[\ud800-\udfff]")
 _KEY_BREAKS = re.compile("[\n\t]")
 _TRAILING = " \t\u00a0"
@@ -109,11 +161,16 @@ def esc_refs_to_esc(s: str) -> str:
     return _ESC_REFS.sub("\x1b", s) if "&#" in s else s
 
 
-def _strip_controls(s: str) -> str:
-    """Remove escape sequences first (whole), then any stray control character."""
+def _strip_controls(s: str, removed: re.Pattern[str] = _REMOVED_RE) -> str:
+    """Remove escape sequences first (whole), then any stray character ``removed`` matches."""
     s = esc_refs_to_esc(s)
     s = _ESCAPE_SEQUENCES.sub("", s)
-    return _REMOVED_RE.sub("", s)
+    return removed.sub("", s)
+
+
+def _strip_stray_joiners(s: str) -> str:
+    """Drop ZWNJ/ZWJ runs that join nothing; keep those inside words and emoji."""
+    return _STRAY_JOINERS.sub("", s) if "\u200c" in s or "\u200d" in s else s
 
 
 def clean_line(s: str | None, max_len: int = MAX_LINE) -> str:
@@ -174,8 +231,9 @@ def clean_text(s: str | None) -> str:
 
 def _clean_text_slow(s: str) -> str:
     """:func:`clean_text` for any input: the reference its shortcut must equal."""
-    if _SUSPECT.search(s):
-        s = _strip_controls(_LINE_SEPARATORS.sub("\n", s))
+    if _TEXT_SUSPECT_OR_REF.search(s):
+        s = _strip_controls(_LINE_SEPARATORS.sub("\n", s), _TEXT_REMOVED_RE)
+        s = _strip_stray_joiners(s)
     # Per-line rstrip, not a ``[ \t]+$`` regex: that backtracks quadratically
     # on long runs of spaces that are not at a line end.
     s = "\n".join(line.rstrip(_TRAILING) for line in s.split("\n"))
@@ -220,7 +278,7 @@ def strip_unsafe(s: str | None) -> str:
     if not _TEXT_SUSPECT.search(s):
         return s
     s = _SURROGATES.sub("\ufffd", _LINE_SEPARATORS.sub("\n", s))
-    return _REMOVED_RE.sub("", _ESCAPE_SEQUENCES.sub("", s))
+    return _strip_stray_joiners(_TEXT_REMOVED_RE.sub("", _ESCAPE_SEQUENCES.sub("", s)))
 
 
 def safe_link(url: str | None) -> str | None:

@@ -11,19 +11,19 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from newsreader.sanitize import safe_link
+from newsreader.sanitize import INVISIBLE, TERMINAL_UNSAFE, safe_link
 
-_C0 = [c for c in range(0x00, 0x20) if c not in (0x09, 0x0A)]
-_C1 = [*range(0x7F, 0xA0)]
-# Bidi embeddings/overrides/isolates and marks that can reorder what is shown.
-_BIDI = [0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
-_UNSAFE = [*_C0, *_C1, *_BIDI]
+# The character classes come from the ingest sanitiser, so the two layers
+# never disagree about what is dangerous. Only what a terminal acts on or what
+# reorders text is replaced in bodies; zero-width joiners (Persian, Indic,
+# emoji) are kept everywhere, being part of words, not tricks.
 
 # Same length in, same length out: entity offsets index the original text, so
 # article bodies have unsafe characters replaced, never removed.
-_BODY_TABLE = {code: " " for code in _UNSAFE}
-# A list row or a heading is one line: tabs and newlines become spaces too.
-_LINE_TABLE = {**{code: None for code in _UNSAFE}, 0x09: " ", 0x0A: " "}
+_BODY_TABLE = {code: " " for code in TERMINAL_UNSAFE}
+# A list row or a heading is one line: tabs and newlines become spaces too,
+# and invisible characters that belong to no word go.
+_LINE_TABLE = {**{code: None for code in TERMINAL_UNSAFE | INVISIBLE}, 0x09: " ", 0x0A: " "}
 
 
 def safe_text(text: str) -> str:
