@@ -381,3 +381,18 @@ def test_parsing_in_processes(server: FeedServer) -> None:
     )
     assert sorted(len(r.articles) for r in results) == [2, 3]
     assert {r.parser for r in results} == {"fast"}
+
+
+def test_worker_processes_send_back_the_same_articles(server: FeedServer) -> None:
+    """Workers send articles as tuples (cheaper to pickle); the caller gets equal Articles."""
+    from newsreader.sources.refresh import parse_body
+
+    server.routes["/rss"] = rss_route()
+    server.routes["/atom"] = rss_route(ATOM)
+    urls = [server.url("/rss"), server.url("/atom")]
+    in_processes = {r.feed.url: r.articles for r in run([FeedState(u) for u in urls],
+                                                        parse_in_processes=True)}
+    for url, body in zip(urls, (RSS, ATOM), strict=True):
+        direct = parse_body(body, url, url, "application/rss+xml; charset=utf-8")[0]
+        assert in_processes[url] == direct
+        assert all(type(a).__name__ == "Article" for a in in_processes[url])

@@ -159,6 +159,28 @@ def parse_body(
     return loaded.articles, warnings, None, "feedparser"
 
 
+# An Article as a plain tuple, in the dataclass's field order. Pickling a
+# frozen slots dataclass goes through Python-level __getstate__/__setstate__
+# per object; a tuple of str/datetime is pickled in C. For 10,000 articles
+# that is ~0.5 s of CPU (pickle in the worker, unpickle in the caller) less.
+_Packed = tuple[str, str, str, str, str, str | None, str | None, datetime | None, str | None, bool]
+
+
+def _pack(article: Article) -> _Packed:
+    return (
+        article.id, article.source, article.source_name, article.title, article.text,
+        article.link, article.author, article.published, article.caption, article.summary_only,
+    )
+
+
+def parse_body_packed(
+    data: bytes, source: str, base_url: str, content_type: str | None
+) -> tuple[list[_Packed], list[str], str | None, str]:
+    """:func:`parse_body` with the articles as tuples: what a worker process sends back."""
+    articles, warnings, error, used = parse_body(data, source, base_url, content_type)
+    return [_pack(article) for article in articles], warnings, error, used
+
+
 def make_parse_pool(workers: int | None = None) -> ProcessPoolExecutor:
     """A process pool for :func:`refresh`'s parsing, safe to create from any thread.
 
@@ -274,9 +296,16 @@ class _Parser:
                 self.own = make_parse_pool()
             pool = self.own
         loop = asyncio.get_running_loop()
-        # With no pool, the loop's default thread pool: slower, but the event
-        # loop (and a UI sharing it) stays responsive.
-        return await loop.run_in_executor(pool, parse_body, body, source, base_url, content_type)
+        if not isinstance(pool, ProcessPoolExecutor):
+            # With no pool, the loop's default thread pool: slower, but the
+            # event loop (and a UI sharing it) stays responsive.
+            return await loop.run_in_executor(
+                pool, parse_body, body, source, base_url, content_type
+            )
+        packed, warnings, error, used = await loop.run_in_executor(
+            pool, parse_body_packed, body, source, base_url, content_type
+        )
+        return [Article(*fields) for fields in packed], warnings, error, used
 
     def close(self) -> None:
         if self.own is not None:
