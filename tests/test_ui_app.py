@@ -191,8 +191,10 @@ async def test_b_toggles_a_bookmark_and_saves_it_at_once(db_path, wire, fake_ext
         assert app.store.is_bookmarked(key)
         counts = str(app.screen.query_one("#status-counts").render())
         assert counts.endswith("1 bookmarked")
-        await pilot.press("b")
+        await pilot.press("b")  # removing is undoable, so the store forgets it later
         assert not articles.current.bookmarked
+        app.screen.undo_slot.commit()  # what the undo window closing does
+        await settle(app, pilot)
         assert not app.store.is_bookmarked(key)
 
 

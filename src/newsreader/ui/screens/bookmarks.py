@@ -5,7 +5,8 @@ palette). Enter goes back with that article open; ``n`` edits the note,
 ``t`` the tags, ``d`` removes the bookmark, ``x`` exports them all
 (Markdown, JSON or HTML through :mod:`newsreader.export`).
 
-Removal is undoable for :data:`UNDO_SECONDS` because it is *deferred*: the
+Removal is undoable for a few seconds because it is *deferred* (the
+:class:`~newsreader.ui.undo.UndoSlot` the main screen's ``b`` uses too): the
 row leaves the list at once, but the store forgets the bookmark only when
 the undo window closes, another removal takes the undo slot, or the view
 closes. Deleting at once and re-bookmarking on undo would lose the copy of
@@ -18,7 +19,6 @@ removal when the view closes, which must happen before the app's store does.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -33,15 +33,12 @@ from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
 from newsreader.ui.text import safe_line
+from newsreader.ui.undo import UndoSlot
 
 if TYPE_CHECKING:
-    from textual.timer import Timer
-
     from newsreader.store.bookmark_notes import NotedBookmark
     from newsreader.ui.app import NewsReaderApp
 
-#: How long a removal can be undone.
-UNDO_SECONDS = 10.0
 #: Where the export goes unless the user types another path.
 DEFAULT_EXPORT = "~/newsreader-bookmarks.md"
 #: Export formats in the order the dialog offers them, with their file suffix.
@@ -112,15 +109,6 @@ class BookmarkList(OptionList):
     ]
 
 
-@dataclass(frozen=True, slots=True)
-class _Pending:
-    """A removal waiting for its undo window to close."""
-
-    item: NotedBookmark
-    index: int
-    timer: Timer
-
-
 class BookmarksScreen(Screen[int | None]):
     """Bookmarks with notes and tags; dismisses with the article key to open, or None."""
 
@@ -145,7 +133,7 @@ class BookmarksScreen(Screen[int | None]):
         super().__init__()
         self.items: list[NotedBookmark] = []
         self.changed = False  # the main list's stars and counts need a reload
-        self._pending: _Pending | None = None
+        self.undo_slot = UndoSlot(self)
         self._loaded = False
 
     @property
@@ -182,7 +170,8 @@ class BookmarksScreen(Screen[int | None]):
         self.app.call_from_thread(self._show, items)
 
     def _show(self, items: list[NotedBookmark], keep_key: int | None = None) -> None:
-        pending = self._pending.item.bookmark.key if self._pending else None
+        step = self.undo_slot.pending
+        pending = step.key if step else None  # removed, still undoable: not listed
         self.items = [item for item in items if item.bookmark.key != pending]
         self._loaded = True
         listing = self.bookmark_list
@@ -241,7 +230,7 @@ class BookmarksScreen(Screen[int | None]):
         self._leave(None)
 
     def _leave(self, key: int | None) -> None:
-        self._flush()
+        self.undo_slot.commit()  # before the main screen reads the bookmarks again
         self.dismiss(key)
 
     # ------------------------------------------------------------------ note and tags
@@ -295,47 +284,28 @@ class BookmarksScreen(Screen[int | None]):
         item = self._current()
         if item is None:
             return
-        self._flush(in_thread=True)  # the previous removal loses its undo: make it real
-        index = self.bookmark_list.highlighted or 0
+        # The previous removal loses its undo and becomes real (UndoSlot.offer).
+        index = self.items.index(item)
         self.items = [other for other in self.items if other is not item]
-        self.bookmark_list.remove_option_at_index(index)
+        after = self.items[min(index, len(self.items) - 1)] if self.items else None
+        self._show(list(self.items), keep_key=after.bookmark.key if after else None)
         self.changed = True
-        timer = self.set_timer(UNDO_SECONDS, lambda: self._flush(in_thread=True))
-        self._pending = _Pending(item, index, timer)
-        self._update_status()
+        store, key = self.news_app.store, item.bookmark.key
+
+        def undo() -> None:
+            self.items.insert(min(index, len(self.items)), item)
+            self._show(list(self.items), keep_key=key)
+
         title = safe_line(item.bookmark.article.title) or "(untitled)"
-        self.notify(f"Removed the bookmark on {title}. Press u to undo.",
-                    markup=False, timeout=UNDO_SECONDS)
+        self.undo_slot.offer(f"Removed the bookmark on {title}", undo,
+                             lambda: store.set_bookmark(key, False), key=key)
 
     def action_undo(self) -> None:
-        pending, self._pending = self._pending, None
-        if pending is None:
-            self.notify("Nothing to undo.", timeout=2)
-            return
-        pending.timer.stop()
-        index = min(pending.index, len(self.items))
-        self.items.insert(index, pending.item)
-        self._show(list(self.items), keep_key=pending.item.bookmark.key)
-        self.app.clear_notifications()  # "Press u to undo" is no longer true
-        self.notify("Bookmark kept.", timeout=2)
-
-    def _flush(self, *, in_thread: bool = False) -> None:
-        """Make the pending removal real (a thread while the view stays, else now)."""
-        pending, self._pending = self._pending, None
-        if pending is None:
-            return
-        pending.timer.stop()
-        store, key = self.news_app.store, pending.item.bookmark.key
-        if in_thread:
-            self.run_worker(lambda: store.set_bookmark(key, False), thread=True,
-                            exit_on_error=False, group="bookmark-writes",
-                            description="Remove the bookmark")
-        else:
-            store.set_bookmark(key, False)
+        self.undo_slot.undo()
 
     def on_unmount(self) -> None:
         # Quitting from this view: the removal must not be lost (the store closes after).
-        self._flush()
+        self.undo_slot.commit()
 
     # ------------------------------------------------------------------ export
     def action_export(self) -> None:
@@ -345,7 +315,7 @@ class BookmarksScreen(Screen[int | None]):
 
         def done(answer: tuple[str, Path] | None) -> None:
             if answer is not None:
-                self._flush(in_thread=False)
+                self.undo_slot.commit()  # the export reads the store: no removed one in it
                 self.export(*answer)
 
         self.app.push_screen(ExportDialog(), done)

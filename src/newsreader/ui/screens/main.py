@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import threading
 import webbrowser
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
@@ -511,20 +511,54 @@ class MainScreen(ReaderKeys, FeedsActions):
         self.reader.scroll_page_up()
 
     def action_toggle_bookmark(self) -> None:
-        """Flip the bookmark on the article under the cursor and save it immediately."""
+        """Bookmark the article under the cursor (saved at once), or remove its bookmark.
+
+        Removal is undoable (``u``) for a few seconds, so the store forgets the
+        bookmark (its copy, note and tags) only when that window closes; until
+        then the row just shows no star. ``b`` again in the window is an undo.
+        """
         row = self.articles.current
         if row is None:
+            return
+        pending = self.undo_slot.pending
+        if pending is not None and pending.key == ("unbookmark", row.key):
+            self.undo_slot.undo()
+            return
+        if row.bookmarked:
+            key, store = row.key, self.news_app.store
+            self._show_bookmark(key, False)
+            title = safe_line(row.title) or "(untitled)"
+            self.offer_undo(f"Removed the bookmark on {title}",
+                            lambda: self._show_bookmark(key, True),
+                            lambda: store.set_bookmark(key, False), key=("unbookmark", key))
             return
         try:
             on = self.news_app.store.toggle_bookmark(row.key)
         except StoreError as exc:  # busy for too long, or the file went bad: say so, keep going
             self.notify(f"The bookmark was not saved: {exc}", severity="error", markup=False)
             return
-        self.articles.update_row(row.key, bookmarked=on)
-        articles, unread, bookmarked = self._counts
-        self._counts = (articles, unread, max(0, bookmarked + (1 if on else -1)))
-        self._update_status()
+        self._show_bookmark(row.key, on)
         self.notify("Bookmarked." if on else "Bookmark removed.", timeout=2)
+
+    def _show_bookmark(self, key: int, on: bool) -> None:
+        """The row's star and the bookmark count follow ``on``."""
+        index = self.articles.index_of(key)
+        if index is None:
+            return
+        was = self.articles.rows[index].bookmarked
+        self.articles.update_row(key, bookmarked=on)
+        if was != on:
+            articles, unread, bookmarked = self._counts
+            self._counts = (articles, unread, max(0, bookmarked + (1 if on else -1)))
+            self._update_status()
+
+    def _without_pending_removal(self, headers: list[ArticleHeader]) -> list[ArticleHeader]:
+        """Rows read while a bookmark removal waits out its undo window: no star on it."""
+        pending = self.undo_slot.pending
+        if pending is None or not isinstance(pending.key, tuple) or pending.key[0] != "unbookmark":
+            return headers
+        key = pending.key[1]
+        return [replace(h, bookmarked=False) if h.key == key else h for h in headers]
 
     def action_toggle_bookmarks_view(self) -> None:
         self.bookmarked_only = not self.bookmarked_only
@@ -533,6 +567,7 @@ class MainScreen(ReaderKeys, FeedsActions):
 
     def action_bookmarks_screen(self) -> None:
         """Open the bookmarks view; the bookmark chosen there opens here."""
+        self.undo_slot.commit()  # a removal still undoable here would be listed there
         screen = BookmarksScreen()
 
         def chosen(key: int | None) -> None:
@@ -688,6 +723,7 @@ class MainScreen(ReaderKeys, FeedsActions):
         return self.bookmarked_only, self.entity_filter, self.feed_view
 
     def _apply_headers(self, headers: list[ArticleHeader]) -> None:
+        headers = self._without_pending_removal(headers)
         articles = self.articles
         if headers or self._sources_done or self.entity_filter is not None:
             articles.loading = False

@@ -5,13 +5,13 @@ bindings are :data:`READER_BINDINGS`, spliced into the screen's list), kept
 apart so the main screen stays about data flow. Everything that writes runs
 in a thread worker; the list is updated first, so keys feel instant.
 
-Undo: ``A`` (mark the view read) and removing a bookmark leave one undo step
-for :data:`UNDO_SECONDS`; ``u`` or ``ctrl+z`` takes it back.
+Undo: ``A`` (mark the view read) and removing a bookmark with ``b`` leave
+one undo step (:class:`~newsreader.ui.undo.UndoSlot`, shared with the
+bookmarks view) for a few seconds; ``u`` or ``ctrl+z`` takes it back.
 """
 
 from __future__ import annotations
 
-import time
 import webbrowser
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -21,6 +21,7 @@ from textual.binding import Binding, BindingType
 from textual.widget import Widget
 
 from newsreader.ui.text import safe_line, web_link
+from newsreader.ui.undo import UNDO_SECONDS, UndoSlot
 
 if TYPE_CHECKING:
     from newsreader.ui.app import NewsReaderApp
@@ -28,8 +29,8 @@ if TYPE_CHECKING:
     from newsreader.ui.widgets.entity_sidebar import EntitySidebar
     from newsreader.ui.widgets.reader import Reader
 
-#: How long an undo step stays available.
-UNDO_SECONDS = 10.0
+__all__ = ["READER_BINDINGS", "UNDO_SECONDS", "ReaderKeys", "open_url"]
+
 #: Article list width limits for ``<`` / ``>`` (cells).
 LIST_MIN, LIST_STEP = 24, 6
 
@@ -81,7 +82,13 @@ class ReaderKeys:
         def run_worker(self, work: Callable[[], object], **kwargs: object) -> object: ...
         def open_article(self, key: int, entity: tuple[str, str] | None = None) -> None: ...
 
-    _undo: tuple[str, float, Callable[[], None]] | None = None
+    @property
+    def undo_slot(self) -> UndoSlot:
+        """The screen's one undo step (made on first use: this mixin has no __init__)."""
+        slot: UndoSlot | None = self.__dict__.get("_undo_slot")
+        if slot is None:
+            slot = self.__dict__["_undo_slot"] = UndoSlot(self)  # type: ignore[arg-type]
+        return slot
 
     # ------------------------------------------------------------------ read state
     @property
@@ -141,18 +148,19 @@ class ReaderKeys:
         noun = "article" if len(keys) == 1 else "articles"
         self.offer_undo(f"Marked {len(keys):,} {noun} read", undo)
 
-    def offer_undo(self, what: str, undo: Callable[[], None]) -> None:
-        """Keep ``undo`` as the one undo step for a while and say so."""
-        self._undo = (what, time.monotonic() + UNDO_SECONDS, undo)
-        self.notify(f"{what}. Press u to undo.", markup=False, timeout=UNDO_SECONDS)
+    def offer_undo(self, what: str, undo: Callable[[], None],
+                   commit: Callable[[], None] | None = None, *, key: object = None) -> None:
+        """Keep ``undo`` as the one undo step for a while and say so; ``commit``
+        is a store write deferred until the step can no longer be undone."""
+        self.undo_slot.offer(what, undo, commit, key=key)
 
     def action_undo(self) -> None:
-        step, self._undo = self._undo, None
-        if step is None or time.monotonic() > step[1]:
-            self.notify("Nothing to undo.", timeout=2)
-            return
-        step[2]()
-        self.notify(f"Undone: {step[0]}.", markup=False, timeout=3)
+        self.undo_slot.undo()
+
+    def on_unmount(self) -> None:
+        # Quitting with a bookmark removal pending: it must not be lost (the
+        # store closes after the screens).
+        self.undo_slot.commit()
 
     def _recount(self) -> None:
         rows = self.articles.rows
