@@ -7,6 +7,7 @@ hand-written copy of the key table.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Iterable
 from typing import ClassVar
 
@@ -15,13 +16,18 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.dom import DOMNode
+from textual.geometry import Size
 from textual.screen import ModalScreen
-from textual.widgets import Static
+from textual.widget import Widget
 
 from newsreader.entities import GROUPS
 from newsreader.ui.colors import ENTITY_CLASSES, entity_class
 
+#: The key column: wide enough for the usual keys ("shift+tab", "ctrl+b, M");
+#: longer key lists get a line of their own with the description below.
 KEY_COLUMN = 16
+#: Descriptions are never squeezed narrower than this.
+MIN_DESCRIPTION = 20
 
 
 def binding_rows(nodes: Iterable[DOMNode]) -> list[tuple[str, str]]:
@@ -65,22 +71,56 @@ class HelpScreen(ModalScreen[None]):
             dialog.border_title = "Keys"
             dialog.border_subtitle = "Esc closes"
             with VerticalScroll(id="help-body"):
-                yield Static(self._render_sections(), id="help-text", markup=False)
+                yield HelpText(self._sections, id="help-text")
 
-    def _render_sections(self) -> Content:
+
+class HelpText(Widget):
+    """The legend and the key table, wrapped to the width it gets.
+
+    A long description wraps under itself, not back to column 0 (a hanging
+    indent), so the keys stay a clean column at 80 columns too. The text is
+    built from plain strings with styles attached, never from markup.
+    """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = ENTITY_CLASSES
+
+    DEFAULT_CSS = """
+    HelpText { height: auto; }
+    """
+
+    def __init__(self, sections: list[tuple[str, list[tuple[str, str]]]], *,
+                 id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._sections = sections
+
+    def render(self) -> Content:
+        return Content("\n").join(self.lines(self.size.width))
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self.lines(width))
+
+    def lines(self, width: int) -> list[Content]:
+        """Every row of the help at ``width`` cells (0: not laid out yet, no wrapping)."""
         legend: list[tuple[str, str] | str] = ["Entity colours:  "]
         for heading, labels in GROUPS.items():
             legend.extend([(heading, "." + entity_class(labels[0])), "  "])
         lines: list[Content] = [Content.assemble(*legend), Content("")]
+        room = max(MIN_DESCRIPTION, width - KEY_COLUMN) if width > 0 else 10_000
+        indent = " " * KEY_COLUMN
         for title, rows in self._sections:
             if not rows:
                 continue
             lines.append(Content.styled(title, "bold"))
             for keys, what in rows:
-                lines.append(
-                    Content.assemble(
-                        ("  " + keys.ljust(KEY_COLUMN - 2), "bold $text-accent"), what
-                    )
-                )
+                wrapped = textwrap.wrap(what, room) or [""]
+                key_cell = "  " + keys
+                if len(key_cell) > KEY_COLUMN - 1:  # too long to share a line
+                    lines.append(Content.styled(key_cell, "bold $text-accent"))
+                    first = indent + wrapped[0]
+                else:
+                    first = Content.assemble((key_cell.ljust(KEY_COLUMN), "bold $text-accent"),
+                                             wrapped[0])
+                lines.append(Content(first) if isinstance(first, str) else first)
+                lines.extend(Content(indent + more) for more in wrapped[1:])
             lines.append(Content(""))
-        return Content("\n").join(lines[:-1])
+        return lines[:-1]
