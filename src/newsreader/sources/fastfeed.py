@@ -37,6 +37,7 @@ from feedparser.datetimes import _parse_date as _fp_parse_date
 from feedparser.sanitizer import _HTMLSanitizer
 from feedparser.urls import _urljoin as _fp_urljoin
 
+from newsreader.content import urljoin_fast
 from newsreader.sanitize import clean_line
 from newsreader.sources.common import MAX_BYTES, Parsed, dedupe_ids, one_line
 from newsreader.sources.feeds import _article
@@ -354,7 +355,7 @@ class _Reader:
                 rel = child.get("rel", "alternate")
                 kind = child.get("type", "text/html")
                 if rel == "alternate" and kind in ("text/html", "application/xhtml+xml"):
-                    link = _fp_urljoin(self.base, href.strip())
+                    link = _join(self.base, href.strip())
                 continue
             key = _ATOM_KEYS.get(tag)
             if key is None:
@@ -381,7 +382,7 @@ class _Reader:
             elif key == "id":
                 if not text:
                     raise _Unsure
-                entry["id"] = _fp_urljoin(self.base, text)
+                entry["id"] = _join(self.base, text)
             elif key in ("published", "updated"):
                 self._date(entry, key, text)
             else:  # summary, content
@@ -423,7 +424,7 @@ class _Reader:
 
     # -- shared ---------------------------------------------------------------
     def _resolve(self, uri: str) -> str:
-        return _fp_urljoin(self.base, uri)
+        return _join(self.base, uri)
 
     @staticmethod
     def _date(entry: dict[str, Any], key: str, text: str) -> None:
@@ -459,6 +460,22 @@ _ATOM_KEYS = {
     _ATOM + "content": "content",
 }
 _LINK_ATTRS = frozenset({"href", "rel", "type", "title", "length", "hreflang"})
+
+
+def _join(base: str, uri: str) -> str:
+    """feedparser's ``_urljoin`` (slash fix-up, urljoin, '' on ValueError), sooner.
+
+    Its fix-up only removes slashes right after ``scheme://``; when there
+    are none, it is urljoin alone, which :func:`urljoin_fast` answers
+    without parsing for the usual absolute link.
+    """
+    host = 8 if uri.startswith("https://") else 7 if uri.startswith("http://") else 0
+    if host and uri[host : host + 1] != "/":
+        try:
+            return urljoin_fast(base, uri)
+        except ValueError:
+            return ""
+    return _fp_urljoin(base, uri)
 
 
 def _direct(root: ET.Element, parent: ET.Element, tag: str) -> list[ET.Element]:
