@@ -499,3 +499,42 @@ def test_import_of_a_missing_or_broken_file_reports_it(tmp_path: Path, store: St
     (tmp_path / "bad.opml").write_bytes(b"\x89PNG not xml")
     report = import_opml(store, tmp_path / "bad.opml")
     assert report.feeds == 0 and report.problems
+
+
+def test_refresh_stores_html_for_later_and_readers_see_the_text(
+    server: FeedServer, store: Store
+) -> None:
+    """A refresh leaves html_to_text for later; reading, search and the background sync
+    see exactly the text an eager parse gives."""
+    import sqlite3
+
+    from newsreader.query import parse_query
+    from newsreader.sources.refresh import parse_body
+
+    body = rss("1", "2", text="&lt;p&gt;Talks in &lt;a href='/cairo'&gt;Cairo&lt;/a&gt;&lt;/p&gt;")
+    server.routes["/feed"] = feed_route(body)
+    url = server.url("/feed")
+    store.add_feed(url)
+    (report,) = refresh(store)
+    assert report.new == 2
+    eager = {a.id: a.text for a in parse_body(body, url, url, "application/rss+xml")[0]}
+    assert all("[1]" in text for text in eager.values())
+    db = sqlite3.connect(store.path)
+    try:
+        assert db.execute("SELECT count(*) FROM pending_text").fetchone() == (2,)
+    finally:
+        db.close()
+    for header in store.headers():
+        article = store.article(header.key)
+        assert article is not None and article.text == eager[article.id]
+    assert len(store.search(parse_query("cairo"))) == 2
+    store.sync_search_index()
+    db = sqlite3.connect(store.path)
+    try:
+        assert db.execute("SELECT count(*) FROM pending_text").fetchone() == (0,)
+    finally:
+        db.close()
+    # The same body again: nothing new, nothing updated.
+    server.routes["/feed"] = feed_route(body + b" ")
+    (again,) = refresh(store)
+    assert (again.new, again.updated) == (0, 0)

@@ -30,7 +30,7 @@ import contextlib
 import functools
 import re
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from feedparser.datetimes import _parse_date as _fp_parse_date
@@ -40,9 +40,9 @@ from feedparser.urls import _urljoin as _fp_urljoin
 from newsreader.content import urljoin_fast
 from newsreader.sanitize import clean_line
 from newsreader.sources.common import MAX_BYTES, Parsed, dedupe_ids, one_line
-from newsreader.sources.feeds import _article
+from newsreader.sources.feeds import _PLAIN_TYPES, _article, _html_title
 
-__all__ = ["FastFeed", "parse_fast", "parse_feed_fast"]
+__all__ = ["FastFeed", "parse_fast", "parse_feed_fast", "parse_feed_fast_deferred"]
 
 _ATOM = "{http://www.w3.org/2005/Atom}"
 _RDF = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"
@@ -205,6 +205,82 @@ def parse_feed_fast(
             result.warnings.append(f"skipped an item ({one_line(type(exc).__name__)})")
     result.articles = dedupe_ids(result.articles)
     return result
+
+
+# Entry keys that hold the body: without them an entry converts to an empty text.
+_BODY_KEYS = frozenset({"content", "summary", "summary_detail"})
+
+
+def parse_feed_fast_deferred(
+    data: bytes,
+    *,
+    source: str,
+    fallback_name: str,
+    base_url: str | None = None,
+    content_type: str | None = None,
+) -> tuple[Parsed, list[str | None]] | None:
+    """:func:`parse_feed_fast` without turning HTML bodies into text: ``(parsed, html)``.
+
+    ``html[i]`` is the HTML body of ``parsed.articles[i]``, whose ``text``
+    is then empty; the store keeps it and converts it later with the same
+    ``html_to_text(html, base_url)`` (a refresh's parse time was half that
+    conversion). Every other field is exactly what :func:`parse_feed_fast`
+    gives. Converted now instead (``None``): plain-text bodies, items
+    without a title (the title would come from the text), and every item of
+    a feed that repeats an id (telling repeats apart compares the texts).
+    """
+    if len(data) > MAX_BYTES:
+        return None
+    fast = parse_fast(data, base_url=base_url, content_type=content_type)
+    if fast is None or not fast.entries:
+        return None
+    name = clean_line(fast.feed.get("title")) or fallback_name
+    result = Parsed()
+    htmls: list[str | None] = []
+    for entry in fast.entries:
+        html, summary_only = _html_body(entry)
+        try:
+            if html is not None and _html_title(
+                entry.get("title"), entry.get("title_detail"), base_url
+            ):
+                bare = {key: value for key, value in entry.items() if key not in _BODY_KEYS}
+                article = replace(
+                    _article(bare, source, name, base_url), summary_only=summary_only
+                )
+            else:
+                html = None
+                article = _article(entry, source, name, base_url)
+        except Exception as exc:  # as parse_feed: one odd item must not cost the feed
+            result.warnings.append(f"skipped an item ({one_line(type(exc).__name__)})")
+            continue
+        result.articles.append(article)
+        htmls.append(html)
+    if len({article.id for article in result.articles}) != len(result.articles):
+        eager = parse_feed_fast(
+            data, source=source, fallback_name=fallback_name, base_url=base_url,
+            content_type=content_type,
+        )
+        return None if eager is None else (eager, [None] * len(eager.articles))
+    return result, htmls
+
+
+def _html_body(entry: dict[str, Any]) -> tuple[str | None, bool]:
+    """The HTML the sources would convert for this entry (None if plain), and summary_only.
+
+    The same choice as ``newsreader.sources.feeds._entry_text``: the longest
+    non-blank content, else the summary.
+    """
+    contents = [c for c in entry.get("content") or [] if (c.get("value") or "").strip()]
+    if contents:
+        best = max(contents, key=lambda c: len(c.get("value") or ""))
+        value, kind, summary_only = best.get("value"), best.get("type"), False
+    else:
+        value = entry.get("summary") or ""
+        kind = (entry.get("summary_detail") or {}).get("type")
+        summary_only = True
+    if not value or kind in _PLAIN_TYPES:
+        return None, summary_only
+    return value, summary_only
 
 
 def _check_bytes(data: bytes, content_type: str | None) -> None:

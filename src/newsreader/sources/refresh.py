@@ -58,6 +58,7 @@ __all__ = [
     "Status",
     "make_parse_pool",
     "parse_body",
+    "parse_body_deferred",
     "refresh",
     "refresh_async",
 ]
@@ -109,6 +110,10 @@ class FeedResult:
     ``state.next_attempt``). ``state`` is what to store from now on: it
     carries new validators, a new ``url`` after a permanent redirect, and
     the next-attempt time. ``feed`` is the state that was passed in.
+
+    Only with ``defer_html`` (see :func:`refresh_async`): ``html[i]``, when
+    not None, is the HTML body of ``articles[i]``, whose ``text`` is empty
+    until ``html_to_text(html[i], base_url)`` fills it (the store does).
     """
 
     feed: FeedState
@@ -119,6 +124,8 @@ class FeedResult:
     error: str | None = None
     http_status: int | None = None
     parser: str | None = None
+    html: list[str | None] = field(default_factory=list)
+    base_url: str | None = None
 
     @property
     def moved(self) -> bool:
@@ -181,6 +188,34 @@ def parse_body_packed(
     return [_pack(article) for article in articles], warnings, error, used
 
 
+_Deferred = tuple[list[_Packed], list[str | None], list[str], str | None, str]
+
+
+def parse_body_deferred(
+    data: bytes, source: str, base_url: str, content_type: str | None
+) -> _Deferred:
+    """:func:`parse_body_packed`, leaving HTML bodies as HTML: ``(articles, html, ...)``.
+
+    The fast parser's :func:`~newsreader.sources.fastfeed.parse_feed_fast_deferred`;
+    a feed it is unsure of goes through :func:`parse_body` as always (all
+    text, no HTML left).
+    """
+    from newsreader.sources.fastfeed import parse_feed_fast_deferred
+
+    host = urlsplit(base_url).hostname or source
+    try:
+        fast = parse_feed_fast_deferred(
+            data, source=source, fallback_name=host, base_url=base_url, content_type=content_type
+        )
+    except Exception:  # the fast path is an optimisation: any surprise means "unsure"
+        fast = None
+    if fast is not None:
+        parsed, html = fast
+        return [_pack(a) for a in parsed.articles], html, parsed.warnings, None, "fast"
+    articles, warnings, error, used = parse_body_packed(data, source, base_url, content_type)
+    return articles, [None] * len(articles), warnings, error, used
+
+
 def make_parse_pool(workers: int | None = None) -> ProcessPoolExecutor:
     """A process pool for :func:`refresh`'s parsing, safe to create from any thread.
 
@@ -214,6 +249,7 @@ async def refresh_async(
     parse_in_processes: bool = True,
     executor: Executor | None = None,
     force: bool = False,
+    defer_html: bool = False,
 ) -> AsyncIterator[FeedResult]:
     """Refresh ``feeds``, yielding one :class:`FeedResult` per feed as each completes.
 
@@ -221,10 +257,13 @@ async def refresh_async(
     created, and shut down at the end, when none is given and
     ``parse_in_processes`` is true; otherwise a thread parses). ``force``
     fetches feeds whose ``next_attempt`` lies in the future too.
+    ``defer_html`` leaves the HTML bodies the fast parser reads unconverted
+    (:attr:`FeedResult.html`), for a caller that stores them and converts
+    later; without it every article has its text.
     Leaving the loop early cancels the outstanding work.
     """
     concurrency = max(1, concurrency)
-    parser = _Parser(executor, parse_in_processes)
+    parser = _Parser(executor, parse_in_processes, defer_html)
     pending: asyncio.Queue[FeedState | None] = asyncio.Queue()
     count = 0
     for feed in feeds:
@@ -282,30 +321,42 @@ class _Parser:
     nothing and should not pay for starting worker processes.
     """
 
-    def __init__(self, executor: Executor | None, in_processes: bool) -> None:
+    def __init__(
+        self, executor: Executor | None, in_processes: bool, defer_html: bool = False
+    ) -> None:
         self.executor = executor
         self.in_processes = in_processes
+        self.defer_html = defer_html
         self.own: ProcessPoolExecutor | None = None
 
     async def parse(
         self, body: bytes, source: str, base_url: str, content_type: str | None
-    ) -> tuple[list[Article], list[str], str | None, str]:
+    ) -> tuple[list[Article], list[str | None], list[str], str | None, str]:
+        """``(articles, html, warnings, error, parser)``; ``html`` is empty unless deferring."""
         pool = self.executor
         if pool is None and self.in_processes:
             if self.own is None:
                 self.own = make_parse_pool()
             pool = self.own
         loop = asyncio.get_running_loop()
+        if self.defer_html:
+            packed, html, warnings, error, used = await loop.run_in_executor(
+                pool, parse_body_deferred, body, source, base_url, content_type
+            )
+            if not any(item is not None for item in html):
+                html = []
+            return [Article(*fields) for fields in packed], html, warnings, error, used
         if not isinstance(pool, ProcessPoolExecutor):
             # With no pool, the loop's default thread pool: slower, but the
             # event loop (and a UI sharing it) stays responsive.
-            return await loop.run_in_executor(
+            articles, warnings, error, used = await loop.run_in_executor(
                 pool, parse_body, body, source, base_url, content_type
             )
+            return articles, [], warnings, error, used
         packed, warnings, error, used = await loop.run_in_executor(
             pool, parse_body_packed, body, source, base_url, content_type
         )
-        return [Article(*fields) for fields in packed], warnings, error, used
+        return [Article(*fields) for fields in packed], [], warnings, error, used
 
     def close(self) -> None:
         if self.own is not None:
@@ -363,7 +414,9 @@ async def _parse(feed: FeedState, got: Fetched, url: str, parser: _Parser) -> Fe
     )
     if digest == feed.body_hash:
         return FeedResult(feed, fresh, "unchanged", http_status=got.status)
-    articles, warnings, error, used = await parser.parse(body, feed.key, got.url, got.content_type)
+    articles, html, warnings, error, used = await parser.parse(
+        body, feed.key, got.url, got.content_type
+    )
     if error is not None:
         # Keep the old validators and hash: the next refresh fetches and
         # reports the problem again rather than calling it "unchanged".
@@ -374,7 +427,7 @@ async def _parse(feed: FeedState, got: Fetched, url: str, parser: _Parser) -> Fe
         )
     return FeedResult(
         feed, fresh, "new", articles=articles, warnings=warnings, http_status=got.status,
-        parser=used,
+        parser=used, html=html, base_url=got.url,
     )
 
 

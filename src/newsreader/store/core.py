@@ -9,6 +9,7 @@ Every ``sqlite3`` error becomes a one-line :class:`StoreError`.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sqlite3
 import threading
@@ -107,6 +108,11 @@ class _Row:
             content_hash=content_hash(title, text),
         )
 
+    def with_text(self, text: str) -> _Row:
+        """This row with ``text`` (cleaned) in place of its own, and the hash to match."""
+        text = clean_text(text)
+        return dataclasses.replace(self, text=text, content_hash=content_hash(self.title, text))
+
     def values(self) -> tuple[Any, ...]:
         """In :data:`_FIELDS` order."""
         return (
@@ -122,6 +128,36 @@ class _Row:
             self.summary_only,
             self.content_hash,
         )
+
+
+def _html_text(html: str, base_url: str | None) -> str:
+    """The stored text of pending HTML: exactly what a feed parser would have made of it.
+
+    The sources turn an HTML entry body into text with ``html_to_text``
+    and the store cleans it; a deferred body takes the same two steps.
+    """
+    from newsreader.content import html_to_text
+
+    return clean_text(html_to_text(html, base_url))
+
+
+def _convert_keys(db: sqlite3.Connection, keys: Iterable[int]) -> None:
+    """Write the text of these articles' pending HTML, inside the caller's transaction.
+
+    Writing ``text`` deletes the pending row (trigger ``articles_text_written``).
+    """
+    for key in keys:
+        found = db.execute(
+            "SELECT p.html, p.base_url, a.title FROM pending_text AS p "
+            "JOIN articles AS a ON a.key = p.key WHERE p.key = ?",
+            (key,),
+        ).fetchone()
+        if found is not None:
+            text = _html_text(found[0], found[1])
+            db.execute(
+                "UPDATE articles SET text = ?, content_hash = ? WHERE key = ?",
+                (text, content_hash(found[2], text), key),
+            )
 
 
 def _header(row: Sequence[Any]) -> ArticleHeader:
@@ -285,23 +321,48 @@ class Store(EntityQueries, Subscriptions, SavedQueries, Settings, FullTextStore,
         """
         return self.store_articles(articles).keys
 
-    def store_articles(self, articles: Iterable[Article]) -> Ingested:
-        """:meth:`add_articles`, also saying how many were new, changed or skipped."""
+    def store_articles(
+        self,
+        articles: Iterable[Article],
+        *,
+        pending_html: Sequence[str | None] | None = None,
+        base_url: str | None = None,
+    ) -> Ingested:
+        """:meth:`add_articles`, also saying how many were new, changed or skipped.
+
+        ``pending_html[i]``, when given and not None, is the HTML body of
+        ``articles[i]``, whose ``text`` is then empty: a refresh leaves the
+        conversion to text for later (:meth:`convert_pending`, or when the
+        article is read). ``base_url`` resolves its relative links. A new
+        article is stored with its HTML pending; one already stored is
+        converted now, because it must be compared with what is stored.
+        """
+        articles = list(articles)
         rows = [_Row.of(article) for article in articles]
+        htmls: Sequence[str | None] = (
+            [None] * len(rows) if pending_html is None else list(pending_html)
+        )
+        if len(htmls) != len(rows):
+            raise ValueError("pending_html must have one entry per article")
         now = now_db_time()
         keys: list[int] = []
         outcomes: Counter[str] = Counter()
         with self._writing() as db:
             known = self._known_identities(db, rows)
-            for row in rows:
+            for row, html in zip(rows, htmls, strict=True):
                 identity = (row.source, row.article_id)
                 if identity in known:
-                    key, outcome = self._upsert(db, row, now)
+                    key, outcome = self._upsert_html(db, row, html, base_url, now)
                 else:
                     # Nowhere yet (no row, tombstone or bookmark): a plain insert,
                     # without the three look-ups _upsert would make for it.
                     key, outcome = self._insert_new(db, row, now), "new"
                     known.add(identity)  # a repeat later in the batch is an update
+                    if html is not None:
+                        db.execute(
+                            "INSERT INTO pending_text (key, html, base_url) VALUES (?, ?, ?)",
+                            (key, html, base_url),
+                        )
                 outcomes[outcome] += 1
                 if key is not None:
                     keys.append(key)
@@ -342,6 +403,40 @@ class Store(EntityQueries, Subscriptions, SavedQueries, Settings, FullTextStore,
             (wanted,),
         ).fetchall()
         return {(source, article_id) for source, article_id in found}
+
+    def _upsert_html(
+        self, db: sqlite3.Connection, row: _Row, html: str | None, base_url: str | None,
+        now: str,
+    ) -> tuple[int | None, str]:
+        """:meth:`_upsert` for a known article whose incoming text may still be HTML.
+
+        When the stored article is pending with the very same HTML, base and
+        kind, the two texts are equal without converting either (the usual
+        case of a feed refetched before anyone read it): only the other
+        fields are compared. Otherwise both sides become text first, so the
+        comparison (and the rule that a summary never replaces a full text)
+        works on text as always.
+        """
+        stored = db.execute(
+            "SELECT p.key, p.html, p.base_url, a.summary_only FROM articles AS a "
+            "JOIN pending_text AS p ON p.key = a.key WHERE a.source = ? AND a.article_id = ?",
+            (row.source, row.article_id),
+        ).fetchone()
+        if html is not None and stored is not None and (
+            stored[1:] == (html, base_url, row.summary_only)
+        ):
+            key, outcome = self._upsert(db, row, now)
+            if outcome == "updated":  # its UPDATE of text dropped the pending row
+                db.execute(
+                    "INSERT OR REPLACE INTO pending_text (key, html, base_url) VALUES (?, ?, ?)",
+                    (key, html, base_url),
+                )
+            return key, outcome
+        if stored is not None:
+            _convert_keys(db, [stored[0]])
+        if html is not None:
+            row = row.with_text(_html_text(html, base_url))
+        return self._upsert(db, row, now)
 
     @staticmethod
     def _insert_new(db: sqlite3.Connection, row: _Row, now: str) -> int:
@@ -467,14 +562,67 @@ class Store(EntityQueries, Subscriptions, SavedQueries, Settings, FullTextStore,
             return int(db.execute(sql).fetchone()[0])
 
     def article(self, key: int) -> Article | None:
-        """The full article; after its row is gone, the bookmark's copy."""
+        """The full article; after its row is gone, the bookmark's copy.
+
+        An article whose HTML is still pending (stored by a refresh, not yet
+        converted) is converted for this answer; the stored row is left for
+        :meth:`convert_pending`, so reading never waits to write.
+        """
+        pending = None
         with self._reading() as db:
             row = db.execute(f"SELECT {_FIELDS} FROM articles WHERE key = ?", (key,)).fetchone()
             if row is None:
                 row = db.execute(
                     f"SELECT {_FIELDS} FROM bookmarks WHERE article_key = ?", (key,)
                 ).fetchone()
-        return None if row is None else _article(row)
+            elif not row[7]:
+                pending = db.execute(
+                    "SELECT html, base_url FROM pending_text WHERE key = ?", (key,)
+                ).fetchone()
+        if row is None:
+            return None
+        article = _article(row)
+        if pending is not None:
+            article = dataclasses.replace(article, text=_html_text(pending[0], pending[1]))
+        return article
+
+    def convert_pending(self, limit: int | None = None, *, batch: int = 500) -> int:
+        """Turn pending article HTML into stored text (all, or the newest ``limit``); how many.
+
+        A refresh stores new articles' HTML as received and leaves this for
+        later: the app runs it in the background after a refresh, and search
+        runs it first so it never misses an article's words. Converted in
+        batches of ``batch`` outside the lock, written only where the same
+        HTML is still pending (a refresh may have replaced it meanwhile).
+        """
+        done = 0
+        while limit is None or done < limit:
+            size = batch if limit is None else min(batch, limit - done)
+            with self._reading() as db:
+                rows = db.execute(
+                    "SELECT p.key, p.html, p.base_url, a.title FROM pending_text AS p "
+                    "JOIN articles AS a ON a.key = p.key ORDER BY p.key DESC LIMIT ?",
+                    (size,),
+                ).fetchall()
+            if not rows:
+                break
+            converted = []
+            for key, html, base_url, title in rows:
+                text = _html_text(html, base_url)
+                converted.append((text, content_hash(title, text), key, key, html, title))
+            with self._writing() as db:
+                written = 0
+                for values in converted:
+                    written += db.execute(
+                        "UPDATE articles SET text = ?, content_hash = ? WHERE key = ? AND "
+                        "EXISTS (SELECT 1 FROM pending_text WHERE key = ? AND html = ?) "
+                        "AND title = ?",
+                        values,
+                    ).rowcount
+            done += written
+            if not written:  # every one replaced meanwhile: leave them to the next call
+                break
+        return done
 
     def set_read(self, key: int, read: bool = True) -> None:
         """Mark read or unread; ``read_at`` is when it was last marked read."""
@@ -554,6 +702,7 @@ class Store(EntityQueries, Subscriptions, SavedQueries, Settings, FullTextStore,
 
     @staticmethod
     def _bookmark(db: sqlite3.Connection, key: int) -> bool:
+        _convert_keys(db, [key])  # the copy must hold text, not an empty pending body
         db.execute(
             f"INSERT INTO bookmarks (article_key, bookmarked_at, {_FIELDS}, read, read_at) "
             f"SELECT key, ?, {_FIELDS}, read, read_at FROM articles WHERE key = ? "
@@ -615,6 +764,7 @@ class Store(EntityQueries, Subscriptions, SavedQueries, Settings, FullTextStore,
             mentions.setdefault((start, end, label), (name, norm))
         wanted = None if for_text is None else clean_text(for_text)
         with self._writing() as db:
+            _convert_keys(db, [key])  # offsets refer to the converted text: store it now
             row = db.execute(
                 "SELECT title, text FROM articles WHERE key = ? "
                 "UNION ALL SELECT title, text FROM bookmarks WHERE article_key = ? LIMIT 1",
@@ -760,16 +910,19 @@ class Store(EntityQueries, Subscriptions, SavedQueries, Settings, FullTextStore,
         """Articles matching a parsed query, best first: see :func:`store.search.search`."""
         from newsreader.store import search
 
+        self.convert_pending()  # pending articles have no text to match yet
         return search.search(self, query, **options)
 
     def count_query(self, query: Any, **options: Any) -> tuple[int, int]:
         """(total, unread) for a parsed query, as saved queries show it."""
         from newsreader.store import search
 
+        self.convert_pending()
         return search.count(self, query, **options)
 
     def sync_search_index(self) -> int:
         """Index articles stored since the last sync (done in the background after refresh)."""
         from newsreader.store import search
 
+        self.convert_pending()  # the background batch after a refresh: text first, then index
         return search.sync_index(self)

@@ -254,10 +254,47 @@ def _reader_schema_5(db: sqlite3.Connection) -> None:
     db.execute("CREATE TABLE settings (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL)")
 
 
+def _pending_text_schema_6(db: sqlite3.Connection) -> None:
+    """Version 6: article HTML kept as received until it is turned into text.
+
+    A refresh stores a new article's HTML here and an empty ``text``, so
+    converting HTML to text (half of a refresh's parse time) happens later,
+    in the background batches after a refresh or when the article is read,
+    as newsboat renders on open. ``base_url`` is what relative links resolve
+    against (the feed's URL). The row goes when the article's ``text`` is
+    written, by the conversion or by anything else (a fetched full text, a
+    new version from the feed), and when the article is deleted, so a
+    pending row never outlives the text it stands for.
+    """
+    db.execute(
+        """
+        CREATE TABLE pending_text (
+            key INTEGER PRIMARY KEY,
+            html TEXT NOT NULL,
+            base_url TEXT
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TRIGGER articles_text_written AFTER UPDATE OF text ON articles BEGIN
+            DELETE FROM pending_text WHERE key = new.key;
+        END
+        """
+    )
+    db.execute(
+        """
+        CREATE TRIGGER articles_delete_pending_text AFTER DELETE ON articles BEGIN
+            DELETE FROM pending_text WHERE key = old.key;
+        END
+        """
+    )
+
+
 #: Applied in order; the schema version is ``len(MIGRATIONS)``.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _create_schema_1, _feeds_schema_2, refold_entities, _search_schema_4,
-    _reader_schema_5,
+    _reader_schema_5, _pending_text_schema_6,
 ]
 
 
