@@ -15,7 +15,10 @@ trusted or changed:
   title is shown at the start of a pane line (the reader's title line; in
   the list the title follows the date and source columns). The empty
   folder is the one SOURCE, so the launch reads no feeds (like newsboat,
-  which does not reload on start) and the sample feeds are not added;
+  which does not reload on start) and the sample feeds are not added. The
+  store's copy is subscribed to the same 200 feed files newsboat's ``urls``
+  lists, so our feeds pane, like newsboat's feed list, shows 200 feeds with
+  their counts (``--no-subscriptions``: the bare store, as before);
 * newsboat: ``newsboat -u urls -c cache.db -C config`` until the
   "Your feeds (" title line and the first feed row are on screen.
 
@@ -24,10 +27,22 @@ control-mode client (so no tmux client start-up is counted) and stops when
 a ``capture-pane`` shows the goal; captures go through the same control
 connection every 5 ms, so the resolution is about 5 ms. Both programs read
 the same gen_feeds.py articles (see fill.py), from caches warmed by one
-discarded launch each; the runs alternate and the medians are compared.
+discarded launch each. Each round runs, for every size, ours then newsboat,
+so the two programs and the two sizes see the same machine load; the
+medians of the rounds are compared.
 
-    python bench/startup.py                  # 10k and 100k, 5 runs each
+Ours runs with its bytecode cached (``PYTHONPYCACHEPREFIX`` under the
+bench's work folder, written by the discarded launch), as an installed
+program has it: pip compiles a package when it installs it. Where
+``PYTHONDONTWRITEBYTECODE`` is set (as in the development sandbox) every
+launch would otherwise compile our ~50 modules again, ~60-70 ms that no
+user pays; ``--compile-each-launch`` measures that case.
+
+    python bench/startup.py                  # 10k and 100k, 5 rounds
     python bench/startup.py --sizes 10000 --runs 3
+
+The last line is ``ratio X``: ours / newsboat at 10,000 articles (the
+headline goal), after a line with all three ratios.
 """
 
 from __future__ import annotations
@@ -271,16 +286,52 @@ def newsboat_argv(folder: Path) -> list[str]:
 
 
 ENV = {"COLORTERM": "truecolor", "NEWSREADER_DEBUG": ""}
+#: Where ours keeps its bytecode (see the module docstring): one folder per
+#: interpreter, outside the repository, so nothing is written into src/.
+PYCACHE = fill.WORK / f"pycache-{sys.implementation.cache_tag}"
+
+
+def ours_env(bytecode_cache: bool) -> dict[str, str]:
+    """The environment of our launches: with a bytecode cache, as an installed copy has."""
+    if not bytecode_cache:
+        return dict(ENV)
+    # An empty PYTHONDONTWRITEBYTECODE counts as unset, so the warm-up launch writes.
+    return {**ENV, "PYTHONPYCACHEPREFIX": str(PYCACHE), "PYTHONDONTWRITEBYTECODE": ""}
+
+
+def subscribe_sources(db: Path) -> int:
+    """Subscribe a store to every source its articles came from (the feed files).
+
+    The cached stores are filled with ``add_articles`` only; newsboat's
+    cache has its 200 feeds in ``urls``. Subscribing the copy gives our feeds
+    pane the same 200 rows (with unread counts) newsboat's list shows, so
+    neither side skips the work of listing feeds. No feed is fetched: the
+    launch names an empty folder as its SOURCE.
+    """
+    import sqlite3
+
+    from newsreader.store import FeedSpec, Store
+
+    with sqlite3.connect(db) as raw:
+        rows = raw.execute(
+            "SELECT source, min(source_name) FROM articles GROUP BY source ORDER BY source"
+        ).fetchall()
+    with Store.open(db) as store:
+        added = store.add_feeds(FeedSpec(source, title, (), "file") for source, title in rows)
+    return sum(added)
 
 
 class Setup:
     """One size's inputs: a scratch copy of our store, newsboat's cache, the first title."""
 
     def __init__(self, articles: int, scratch: Path, with_newsboat: bool,
-                 ner: str | None = None) -> None:
+                 ner: str | None = None, *, subscribe: bool = False,
+                 bytecode_cache: bool = False) -> None:
         self.articles = articles
         self.ner = ner
+        self.env = ours_env(bytecode_cache)
         self.db = fill.scratch_copy(fill.cached_store(articles, kind="feeds"), scratch)
+        self.subscriptions = subscribe_sources(self.db) if subscribe else 0
         self.empty = scratch / "no-sources"
         self.empty.mkdir(exist_ok=True)
         self.newsboat = (fill.scratch_newsboat(fill.newsboat_cache(articles), scratch)
@@ -289,13 +340,11 @@ class Setup:
 
         with Store.open(self.db) as store:
             self.count = store.count()
-            headers = store.headers()
-            self.first_title = headers[0].title
-            del headers
+            self.first_title = store.headers(limit=1)[0].title
         self.ready = reader_shows(self.first_title)
 
     def launch_ours(self, tmux: Tmux) -> tuple[str, float]:
-        return tmux.launch(ours_argv(self.db, self.empty, self.ner), ENV)
+        return tmux.launch(ours_argv(self.db, self.empty, self.ner), self.env)
 
     def launch_newsboat(self, tmux: Tmux) -> tuple[str, float]:
         assert self.newsboat is not None
@@ -345,14 +394,22 @@ def preflight() -> str | None:
     return None
 
 
+def verdict(value: float, goal: float) -> str:
+    return f"goal <= {goal}: {'met' if value <= goal else 'NOT met'}"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=5, help="rounds (default 5)")
     parser.add_argument("--ner", metavar="ENGINE",
                         help="our entity engine (default: the shipped one); a diagnostic: "
                              "`--ner rules` shows what loading the model costs the first frame")
     parser.add_argument("--no-newsboat", action="store_true", help="time ours only")
+    parser.add_argument("--no-subscriptions", action="store_true",
+                        help="leave our store without subscriptions (an empty feeds pane)")
+    parser.add_argument("--compile-each-launch", action="store_true",
+                        help="no bytecode cache for ours (see the module docstring)")
     args = parser.parse_args(argv)
     exit_on_sigterm()
     reason = preflight()
@@ -360,48 +417,65 @@ def main(argv: list[str] | None = None) -> int:
         print(f"skipped: {reason}")
         return 0
     version = fill.newsboat_version()
+    with_newsboat = version is not None and not args.no_newsboat
     print(f"code: {fill.code_version()}")
     print(f"newsboat: {version or 'not installed'}; ours: entity engine "
-          f"{args.ner or 'default'}; terminal: tmux {WIDTH}x{HEIGHT}; "
-          f"{os.cpu_count()} CPUs; {load()}")
-    ours_median: dict[int, float] = {}
-    ratios: dict[int, float] = {}
+          f"{args.ner or 'default'}, "
+          + ("compiling every launch" if args.compile_each_launch
+             else f"bytecode cached in {PYCACHE}")
+          + f"; terminal: tmux {WIDTH}x{HEIGHT}; {os.cpu_count()} CPUs; {load()}")
+    mine: dict[int, list[float]] = {size: [] for size in args.sizes}
+    theirs: dict[int, list[float]] = {size: [] for size in args.sizes}
     with tempfile.TemporaryDirectory(prefix="startup-", dir=fill.WORK) as tmp, Tmux() as tmux:
+        setups: dict[int, Setup] = {}
         for size in args.sizes:
-            setup = Setup(size, Path(tmp), version is not None and not args.no_newsboat,
-                          args.ner)
-            print(f"{size:,}: ours {setup.count:,} articles; first title {setup.first_title!r}")
+            scratch = Path(tmp) / str(size)
+            scratch.mkdir()
+            setup = Setup(size, scratch, with_newsboat, args.ner,
+                          subscribe=not args.no_subscriptions,
+                          bytecode_cache=not args.compile_each_launch)
+            setups[size] = setup
+            print(f"{size:,}: ours {setup.count:,} articles, {setup.subscriptions} "
+                  f"subscriptions; first title {setup.first_title!r}")
             if setup.newsboat is not None:
                 print(f"{size:,}: newsboat {fill.newsboat_unread(setup.newsboat):,} articles "
                       "(all unread)")
-            time_ours(tmux, setup)  # warm the page cache; not counted
+            time_ours(tmux, setup)  # warm the page and bytecode caches; not counted
             if setup.newsboat is not None:
                 time_newsboat(tmux, setup)
-            mine: list[float] = []
-            theirs: list[float] = []
-            for _ in range(args.runs):
-                mine.append(time_ours(tmux, setup))
+        for round_no in range(1, args.runs + 1):
+            line = []
+            for size, setup in setups.items():
+                mine[size].append(time_ours(tmux, setup))
+                line.append(f"{size // 1000}k ours {mine[size][-1]:.3f} s")
                 if setup.newsboat is not None:
-                    theirs.append(time_newsboat(tmux, setup))
-            ours_median[size] = statistics.median(mine)
-            print(f"{size:,}: ours {ours_median[size]:.3f} s (runs {runs_text(mine)}); {load()}")
-            if theirs:
-                nb = statistics.median(theirs)
-                ratios[size] = ours_median[size] / nb
-                goal = GOALS.get(size)
-                verdict = "" if goal is None else (
-                    f" (goal <= {goal}: {'met' if ratios[size] <= goal else 'NOT met'})")
-                print(f"{size:,}: newsboat {nb:.3f} s (runs {runs_text(theirs)}); "
-                      f"ratio {ratios[size]:.3f}{verdict}")
-    parts = [f"{size // 1000}k ours {ours_median[size]:.3f} s"
-             + (f" = {ratios[size]:.3f}x newsboat" if size in ratios else "")
-             for size in args.sizes]
+                    theirs[size].append(time_newsboat(tmux, setup))
+                    line.append(f"newsboat {theirs[size][-1]:.3f} s")
+            print(f"round {round_no}: {', '.join(line)}; {load()}")
+    ours_median = {size: statistics.median(values) for size, values in mine.items()}
+    ratios: dict[int, float] = {}
+    for size in args.sizes:
+        print(f"{size:,}: ours {ours_median[size]:.3f} s (runs {runs_text(mine[size])})")
+        if theirs[size]:
+            nb = statistics.median(theirs[size])
+            ratios[size] = ours_median[size] / nb
+            goal = GOALS.get(size)
+            print(f"{size:,}: newsboat {nb:.3f} s (runs {runs_text(theirs[size])}); "
+                  f"ratio {ratios[size]:.3f}" + (f" ({verdict(ratios[size], goal)})"
+                                                 if goal is not None else ""))
+    parts = [f"{size // 1000}k ours/newsboat {ratios[size]:.3f}"
+             + (f" ({verdict(ratios[size], GOALS[size])})" if size in GOALS else "")
+             for size in args.sizes if size in ratios]
     if 10_000 in ours_median and 100_000 in ours_median:
         scale = ours_median[100_000] / ours_median[10_000]
-        verdict = "met" if scale <= OWN_SCALE_GOAL else "NOT met"
-        print(f"100k / 10k (ours): {scale:.2f} (goal <= {OWN_SCALE_GOAL}: {verdict})")
-        parts.append(f"100k/10k {scale:.2f}")
-    print("startup: " + "; ".join(parts))
+        parts.append(f"100k/10k ours {scale:.2f} ({verdict(scale, OWN_SCALE_GOAL)})")
+    print("startup: " + "; ".join(
+        [f"{size // 1000}k ours {ours_median[size]:.3f} s" for size in args.sizes]))
+    if parts:
+        print("ratios (same run): " + "; ".join(parts))
+    if ratios:
+        headline = 10_000 if 10_000 in ratios else next(iter(ratios))
+        print(f"ratio {ratios[headline]:.3f}")
     return 0
 
 
