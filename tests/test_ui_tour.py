@@ -186,3 +186,122 @@ async def test_zwnj_and_zwj_are_kept_in_the_article_shown(db_path, tmp_path, fak
         # The title is one line: no invisible character in it at all.
         assert articles.rows[0].title == "میخواهم"
         assert app.store.article(articles.current_key).text == shown
+
+
+# --------------------------------------------------------------------------- tour fixes
+
+
+async def test_tab_takes_turns_between_list_and_reader_at_80_columns(db_path, wire,
+                                                                    fake_extractor):
+    app = make_app(db_path, [wire], fake_extractor)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        articles, reader, _ = panes(app)
+        assert articles.has_focus
+        await pilot.press("tab")
+        assert reader.has_focus and app.screen.has_class("-reading")
+        await pilot.press("tab")
+        assert articles.has_focus and not app.screen.has_class("-reading")
+        await pilot.press("shift+tab")
+        assert reader.has_focus
+
+
+async def test_h_reaches_the_feeds_pane_on_a_wide_screen(db_path, wire, fake_extractor):
+    app = make_app(db_path, [wire], fake_extractor)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("h")
+        assert app.focused is app.screen.query_one("#feeds")
+        await pilot.press("l", "l", "l")
+        assert app.focused is app.screen.query_one("#entities")
+
+
+async def test_the_palette_has_every_screen_action_and_runs_it(db_path, wire, fake_extractor):
+    app = make_app(db_path, [wire], fake_extractor)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        commands = {c.title: c for c in app.get_system_commands(app.screen)}
+        for title in ("Add feed", "Refresh all", "Feed status", "Full text", "Previous unread",
+                      "Next mention", "Narrower list", "Zen mode", "Undo", "Help"):
+            assert title in commands, title
+        assert "(u, ^z)" in commands["Undo"].help
+        commands["Bookmark"].callback()
+        assert panes(app)[0].current.bookmarked
+
+
+async def test_search_results_move_with_j_k_and_a_bad_query_clears_them(db_path, wire,
+                                                                       fake_extractor):
+    from newsreader.ui.screens.search import SearchScreen
+
+    app = make_app(db_path, [wire], fake_extractor)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("slash")
+        screen = app.screen
+        assert isinstance(screen, SearchScreen)
+        await pilot.press(*"berlin")
+        await settle(app, pilot)
+        assert screen.results.option_count >= 2
+        await pilot.press("down", "j")
+        assert screen.results.highlighted == 1
+        await pilot.press("k", "k")  # up from the first result: back to the box
+        assert screen.box.has_focus
+        await pilot.press(*" after:2024-13")
+        await settle(app, pilot)
+        assert screen.results.option_count == 0
+        assert "after:" in str(screen.message_line.render())
+
+
+async def test_refresh_without_subscriptions_says_how_to_subscribe(db_path, wire,
+                                                                  fake_extractor):
+    app = make_app(db_path, [wire], fake_extractor)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("R")
+        await settle(app, pilot)
+        assert any("press a to subscribe" in m for m in messages(app))
+        assert not any("0/0" in m for m in messages(app))
+
+
+async def test_links_say_a_second_digit_is_awaited(db_path, tmp_path, fake_extractor):
+    from newsreader.ui.screens.links import HINT, LinksScreen
+
+    links = "".join(f'<a href="https://e.example/{n}">l{n}</a> ' for n in range(1, 13))
+    feed = tmp_path / "links.xml"
+    feed.write_text(
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>L</title>'
+        "<item><title>Links</title><guid>l-1</guid><description><![CDATA[<p>"
+        f"{links}</p>]]></description></item></channel></rss>", encoding="utf-8")
+    app = make_app(db_path, [str(feed)], fake_extractor)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("L")
+        screen = app.screen
+        assert isinstance(screen, LinksScreen)
+        opened: list[str] = []
+        import newsreader.ui.screens.reader_keys as reader_keys
+
+        reader_keys.webbrowser.open = opened.append  # type: ignore[assignment]
+        await pilot.press("1")
+        dialog = screen.query_one("#links-dialog")
+        assert "another digit" in str(dialog.border_subtitle)
+        await pilot.press("2")
+        await pilot.pause()
+        assert opened == ["https://e.example/12"]
+        assert str(dialog.border_subtitle) == HINT
+
+
+async def test_config_problem_says_using_the_default_once(db_path, wire, fake_extractor,
+                                                          tmp_path):
+    from newsreader.config import load_config
+    from newsreader.ui.app import NewsReaderApp
+
+    path = tmp_path / "config.toml"
+    path.write_text('[reading]\nmark_read_on_open = "maybe"\n')
+    app = NewsReaderApp(db_path, [wire], config=load_config(path))
+    app.load_extractor = lambda name: fake_extractor  # type: ignore[method-assign]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        notes = [m for m in messages(app) if m.startswith("Config")]
+        assert notes and all(m.count("default") == 1 for m in notes)
+        assert ":2:" in notes[0]  # the line is named

@@ -176,38 +176,12 @@ class NewsReaderApp(App[None]):
                 self._store = None
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """The command palette offers the app's verbs next to Textual's own."""
+        """The command palette offers every action of the screen next to Textual's own:
+        generated from the live bindings (as ``?`` is), so none is missing or made up."""
+        from newsreader.ui.commands import binding_commands
+
         yield from super().get_system_commands(screen)
-        if isinstance(screen, MainScreen):
-            yield SystemCommand("Bookmark", "Bookmark or un-bookmark this article",
-                                screen.action_toggle_bookmark)
-            yield SystemCommand("Bookmarks only", "Show only bookmarked articles, or all",
-                                screen.action_toggle_bookmarks_view)
-            yield SystemCommand("Bookmarks", "Bookmarks view: notes, tags, remove, export "
-                                "(ctrl+b, M)", screen.action_bookmarks_screen)
-            yield SystemCommand("Open in browser", "Open the article's web page",
-                                screen.action_open_link)
-            yield SystemCommand("Entity view", "Every article that mentions the chosen entity",
-                                screen.action_view_entity)
-            yield SystemCommand("Filter by entity",
-                                "List only articles that mention the chosen entity, or all",
-                                screen.action_filter_entity)
-        if isinstance(screen, MainScreen):
-            for title, help_text, action in (
-                ("Search", "Search every stored article (/)", screen.action_search),
-                ("Next unread", "Show the next unread article (n)", screen.action_next_unread),
-                ("Toggle read", "Mark this article unread or read (N)", screen.action_toggle_read),
-                ("Mark all read", "Mark every article in the list read (A)",
-                 screen.action_mark_view_read),
-                ("Undo", "Undo the last mark-all-read (u)", screen.action_undo),
-                ("Links", "List the article's links (L)", screen.action_show_links),
-                ("Copy link", "Copy the article's web link (y)", screen.action_copy_link),
-                ("Zen mode", "The reader alone, or back (z)", screen.action_zen),
-                ("Toggle entity sidebar", "Show or hide the entities (S)",
-                 screen.action_toggle_sidebar),
-            ):
-                yield SystemCommand(title, help_text, action)
-        yield SystemCommand("Help", "Show every key", self.action_help)
+        yield from binding_commands(screen)
 
     # ------------------------------------------------------------------ actions
     def action_help(self) -> None:

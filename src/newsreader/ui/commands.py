@@ -1,4 +1,8 @@
-"""Command palette providers: go to a feed, a saved query or an entity.
+"""Command palette: every action of the screen, and go to a feed, a saved query or an entity.
+
+:func:`binding_commands` turns the screen's live bindings (the ones ``?``
+lists, remaps applied) into palette commands, so every key's action is in
+the palette under the same words, and none is listed that does not exist.
 
 The store is read in a thread (``asyncio.to_thread``) when the palette
 opens, never per keystroke; matching is Textual's fuzzy matcher. Feeds and
@@ -12,12 +16,46 @@ import asyncio
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from textual.app import SystemCommand
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from newsreader.ui.text import safe_line
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
+    from textual.dom import DOMNode
+    from textual.screen import Screen
+
     from newsreader.ui.app import NewsReaderApp
+
+#: Actions that only move focus or step back: a palette entry would do nothing useful.
+NOT_COMMANDS = frozenset({"app.focus_next", "app.focus_previous", "next_pane",
+                          "previous_pane", "clear_entity", "back", "command_palette"})
+
+
+def binding_commands(screen: Screen) -> Iterator[SystemCommand]:
+    """A palette command per action bound on ``screen`` (and the app), titled as in the
+    footer, with what it does and its keys as the help line."""
+    from newsreader.ui.screens.help import live_bindings
+
+    for node, binding, keys, what in live_bindings([screen, screen.app]):
+        action = binding.action
+        if action in NOT_COMMANDS or "(" in action or action == "quit":
+            continue  # quit is Textual's own entry; parameterised ones are per key
+        title = binding.description or action.replace("_", " ").capitalize()
+        yield SystemCommand(title, f"{what} ({keys})", _action_callback(node, action))
+
+
+def _action_callback(node: DOMNode, action: str) -> Callable[[], object]:
+    """The ``action_*`` method itself when there is one (so it runs when chosen, not
+    one message later), else ``run_action``."""
+    target: DOMNode = node
+    name = action
+    if action.startswith("app."):
+        target, name = node.app, action[4:]
+    method = getattr(target, f"action_{name}", None)
+    return method if callable(method) else partial(node.run_action, action)
 
 
 class _StoreProvider(Provider):

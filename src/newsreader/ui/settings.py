@@ -26,8 +26,10 @@ THEME_SETTING = "ui.theme"
 def apply_config(app: NewsReaderApp) -> None:
     config = app.config
     for problem in config.problems:
-        app.notify(f"Config: {safe_line(problem)} (using the default)",
-                   severity="warning", markup=False, timeout=10)
+        words = safe_line(problem)
+        if "default" not in words:  # most problems already say what is used instead
+            words += " (using the defaults)"
+        app.notify(f"Config: {words}", severity="warning", markup=False, timeout=10)
     if config.keys:
         unknown = sorted(set(config.keys) - known_binding_ids(app))
         if unknown:

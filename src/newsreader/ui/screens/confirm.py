@@ -39,6 +39,9 @@ class ConfirmScreen(ModalScreen[bool]):
             # Lines from data are flattened one by one; the question keeps its breaks.
             text = "\n".join(safe_line(line) for line in self._question.split("\n"))
             yield Static(Content(text), id="confirm-question")
+            # The focus starts on "No", so say how to answer yes without the mouse.
+            yield Static(Content(f"y {self._yes.lower()} · n or Esc keeps it · Tab moves"),
+                         classes="dialog-hint")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(Content(self._yes), id="confirm-yes", variant="error")
                 yield Button("No", id="confirm-no", variant="primary")

@@ -480,6 +480,12 @@ class FeedsActions(Screen[None]):
                 self.post_message(RefreshFinished(None, quiet=True))
                 return
         total = len(store.feeds()) if urls is None else len(urls)
+        if not total:
+            if not quiet:  # "Refreshed 0/0 feeds" would say nothing useful
+                self.post_message(FeedChanged(
+                    "No subscriptions to refresh yet: press a to subscribe to a feed."))
+            self.post_message(RefreshFinished(None, quiet=True))
+            return
         self.post_message(RefreshStarted(total))
         failed = 0
         new = 0

@@ -32,7 +32,16 @@ MIN_DESCRIPTION = 20
 
 def binding_rows(nodes: Iterable[DOMNode]) -> list[tuple[str, str]]:
     """(keys, what it does) for every binding of ``nodes``, keys of one action merged."""
-    rows: dict[tuple[str, str], list[str]] = {}
+    return [(keys, what) for _node, _binding, keys, what in live_bindings(nodes)]
+
+
+def live_bindings(nodes: Iterable[DOMNode]) -> list[tuple[DOMNode, Binding, str, str]]:
+    """(node, binding, keys, what it does) per action of ``nodes``, keys merged.
+
+    The ``?`` screen and the command palette both read this, so neither can
+    list a key or an action the app does not have.
+    """
+    rows: dict[tuple[str, str], tuple[DOMNode, Binding, list[str]]] = {}
     for node in nodes:
         # Mirror what Screen._binding_chain does on every key press: copy the
         # node's bindings and apply the app's keymap, so a remapped key is
@@ -46,10 +55,11 @@ def binding_rows(nodes: Iterable[DOMNode]) -> list[tuple[str, str]]:
                 continue
             what = binding.tooltip or binding.description or binding.action
             display = binding.key_display or node.app.get_key_display(binding)
-            keys = rows.setdefault((binding.action, what), [])
+            keys = rows.setdefault((binding.action, what), (node, binding, []))[2]
             if display not in keys:
                 keys.append(display)
-    return [(", ".join(keys), what) for (_action, what), keys in rows.items()]
+    return [(node, binding, ", ".join(keys), what)
+            for (_action, what), (node, binding, keys) in rows.items()]
 
 
 class HelpScreen(ModalScreen[None]):

@@ -23,6 +23,7 @@ from textual.widgets.option_list import Option
 from newsreader.ui.text import safe_line
 
 _DIGITS = "0123456789"
+HINT = "digit or Enter opens · y copies · Esc closes"
 
 
 class LinksScreen(ModalScreen[None]):
@@ -47,7 +48,7 @@ class LinksScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="links-dialog") as dialog:
             dialog.border_title = "Links"
-            dialog.border_subtitle = "digit or Enter opens · y copies · Esc closes"
+            dialog.border_subtitle = HINT
             options = [
                 Option(Content.assemble((f"[{n}] ", "bold $text-accent"),
                                         safe_line(url) or ("(not a web link)", "italic")),
@@ -55,8 +56,8 @@ class LinksScreen(ModalScreen[None]):
                 for n, url in enumerate(self.links, start=1)
             ]
             if not options and self.page:
-                options.append(Option(Content.assemble(("page ", "bold"), safe_line(self.page)),
-                                      id="link-page"))
+                options.append(Option(Content.assemble(("[o] ", "bold $text-accent"),
+                                                       safe_line(self.page)), id="link-page"))
             yield OptionList(*options, id="links-list")
 
     def on_mount(self) -> None:
@@ -72,11 +73,17 @@ class LinksScreen(ModalScreen[None]):
         self.query_one("#links-list", OptionList).highlighted = number - 1
         if number * 10 > len(self.links):  # no longer number starts with these digits
             self.open_number(number)
+        else:  # say that a second digit is awaited, or the key seems to do nothing
+            self._show_hint(f"[{number}…] another digit, or Enter for [{number}] · Esc closes")
+
+    def _show_hint(self, text: str) -> None:
+        self.query_one("#links-dialog").border_subtitle = text
 
     def open_number(self, number: int) -> None:
         from newsreader.ui.screens.reader_keys import open_url
 
         self.typed = ""
+        self._show_hint(HINT)
         url = self.links[number - 1] if 0 < number <= len(self.links) else ""
         if url and open_url(url):
             self.opened.append(url)

@@ -37,11 +37,11 @@ LIST_MIN, LIST_STEP = 24, 6
 READER_BINDINGS: list[BindingType] = [
     Binding("n", "next_unread", "Next unread", show=False, id="next_unread",
             tooltip="Show the next unread article"),
-    Binding("p", "previous_unread", "Prev unread", show=False, id="previous_unread",
+    Binding("p", "previous_unread", "Previous unread", show=False, id="previous_unread",
             tooltip="Show the previous unread article"),
     Binding("N", "toggle_read", "Read/unread", show=False, id="toggle_read",
             tooltip="Mark this article unread, or read again"),
-    Binding("A", "mark_view_read", "All read", show=False, id="mark_view_read",
+    Binding("A", "mark_view_read", "Mark all read", show=False, id="mark_view_read",
             tooltip="Mark every article in this list read (u undoes)"),
     Binding("u,ctrl+z", "undo", "Undo", show=False, id="undo",
             tooltip="Undo the last mark-all-read or bookmark removal"),
@@ -53,7 +53,7 @@ READER_BINDINGS: list[BindingType] = [
             tooltip="Move focus to the pane on the left"),
     Binding("l", "pane_right", "Right pane", show=False, id="pane_right",
             tooltip="Move focus to the pane on the right"),
-    Binding("z", "zen", "Zen", show=False, id="zen",
+    Binding("z", "zen", "Zen mode", show=False, id="zen",
             tooltip="Zen mode: the reader alone; again to come back"),
     Binding("less_than_sign", "list_narrower", "Narrower list", show=False, key_display="<",
             id="list_narrower", tooltip="Make the article list narrower"),
@@ -206,17 +206,39 @@ class ReaderKeys:
         self.notify(f"Copied {safe_line(link)}", markup=False, timeout=3)
 
     # ------------------------------------------------------------------ panes and layout
-    def _step_pane(self, step: int) -> None:
-        panes = [self.articles, self.reader, self.sidebar]
-        current = next((i for i, p in enumerate(panes) if p.has_focus_within), 0)
+    def _panes(self) -> list[Widget]:
+        """The panes focus can move between, left to right, as the layout shows them.
+
+        Narrow screens hide the list or the reader (whichever is not in use),
+        so Textual's own focus chain skips them: the panes are listed here
+        instead, and focusing one brings it on screen.
+        """
+        if self.has_class("-zen"):
+            return [self.reader]
+        panes: list[Widget] = []
+        if self.has_class("-feeds"):
+            panes.append(self.query_one("#feeds"))  # type: ignore[attr-defined]
+        panes += [self.articles, self.reader]
+        if self._sidebar_shown():
+            panes.append(self.sidebar)
+        return panes
+
+    def _step_pane(self, step: int, *, wrap: bool = False) -> None:
+        panes = self._panes()
+        current = next((i for i, p in enumerate(panes) if p.has_focus_within), None)
+        if current is None:
+            current = panes.index(self.articles) if self.articles in panes else 0
         index = current + step
-        while 0 <= index < len(panes):
-            pane = panes[index]
-            if pane is self.sidebar and not self._sidebar_shown():
-                index += step
-                continue
-            pane.focus()
-            return
+        if wrap:
+            index %= len(panes)
+        if 0 <= index < len(panes) and index != current:
+            panes[index].focus()
+
+    def action_next_pane(self) -> None:
+        self._step_pane(+1, wrap=True)
+
+    def action_previous_pane(self) -> None:
+        self._step_pane(-1, wrap=True)
 
     def _sidebar_shown(self) -> bool:
         if self.has_class("-zen"):

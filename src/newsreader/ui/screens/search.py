@@ -48,6 +48,28 @@ class ResultOption(Option):
         self.key = key
 
 
+class ResultList(OptionList):
+    """The ranked hits; the list keys every other list in the app has."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "cursor_down", "Down", show=False, id="search.down",
+                tooltip="Next result"),
+        Binding("k", "cursor_up", "Up", show=False, id="search.up",
+                tooltip="Previous result (from the first: back to the query box)"),
+        Binding("g", "first", "First", show=False, id="search.first", tooltip="First result"),
+        Binding("G", "last", "Last", show=False, id="search.last", tooltip="Last result"),
+        Binding("enter", "select", "Read", id="search.open",
+                tooltip="Read this article (in the main screen)"),
+    ]
+
+    def action_cursor_up(self) -> None:
+        """Up from the first result goes back to the query box, as Down came from it."""
+        if self.highlighted in (None, 0) and isinstance(self.screen, SearchScreen):
+            self.screen.action_to_box()
+            return
+        super().action_cursor_up()
+
+
 class SearchResults(Message):
     """A finished search for ``text`` (stale ones are dropped by the screen)."""
 
@@ -126,7 +148,7 @@ class SearchScreen(Screen[int | None]):
             yield Input(value=self._initial, placeholder="Search every article…",
                         id="search-box", select_on_focus=False)
             yield Label(Content(QUERY_HELP), id="search-message", markup=False)
-            yield OptionList(id="search-results")
+            yield ResultList(id="search-results")
         yield Footer(show_command_palette=False)
 
     @property
@@ -167,6 +189,9 @@ class SearchScreen(Screen[int | None]):
             self.workers.cancel_group(self, "search")
             self.box.add_class("-error")
             self._say(error_line(text, error.message, error.position, error.end))
+            # Hits of an earlier query under this message would look like its answer.
+            self._shown = ""
+            self.results.clear_options()
             return
         self.run_search(text, query)
 
@@ -266,9 +291,16 @@ class SearchScreen(Screen[int | None]):
           description="Save the search")
     def save_query(self, text: str) -> None:
         self.news_app.store.add_saved_query(safe_line(text)[:60], text)  # type: ignore[attr-defined]
-        self.app.call_from_thread(
-            self.notify, f"Saved search: {safe_line(text)}", markup=False, timeout=3
-        )
+        self.app.call_from_thread(self._saved, text)
+
+    def _saved(self, text: str) -> None:
+        self.notify(f"Saved search: {safe_line(text)} (in the feeds pane, F)",
+                    markup=False, timeout=4)
+        # The feeds pane underneath lists saved queries: show the new one there too.
+        main = self.app.screen_stack[0] if self.app.screen_stack else None
+        reload_pane = getattr(main, "load_feeds_pane", None)
+        if callable(reload_pane):
+            reload_pane()
 
 
 def error_line(text: str, message: str, position: int, end: int) -> Content:
