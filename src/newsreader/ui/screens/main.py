@@ -24,7 +24,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import Footer, Label
+from textual.widgets import Label
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from newsreader.store import StoreError
@@ -48,6 +48,7 @@ from newsreader.ui.text import safe_line, web_link
 from newsreader.ui.widgets.article_list import ArticleList
 from newsreader.ui.widgets.entity_sidebar import EntityOption, EntitySidebar, RelatedOption
 from newsreader.ui.widgets.feeds_pane import FeedsPane, FeedView
+from newsreader.ui.widgets.footer import Footer
 from newsreader.ui.widgets.reader import Reader
 from newsreader.ui.widgets.refresh_status import RefreshStatus
 
