@@ -40,8 +40,6 @@ from newsreader.ui.messages import (
     RelatedLoaded,
     SourcesLoaded,
 )
-from newsreader.ui.screens.bookmarks import BookmarksScreen
-from newsreader.ui.screens.entity import EntityScreen
 from newsreader.ui.screens.feeds_actions import FeedsActions, StartupRefresh, view_headers
 from newsreader.ui.screens.reader_keys import READER_BINDINGS, ReaderKeys
 from newsreader.ui.text import safe_line, web_link
@@ -76,6 +74,8 @@ FIRST_PAGE = 200
 #: The longest the bulk start-up work (whole list, entity model) waits for
 #: the first article's frame; only a safety net, the frame normally comes first.
 FIRST_FRAME_WAIT = 2.0
+#: The list shows its loading spinner only if the first rows take longer than this (s).
+SPINNER_AFTER = 0.3
 
 EMPTY_HINT = (
     "No articles yet.\n\n"
@@ -199,13 +199,42 @@ class MainScreen(ReaderKeys, FeedsActions):
         return self.query_one("#entities", EntitySidebar)
 
     def on_mount(self) -> None:
+        # The layout classes before the first frame: the first Resize comes
+        # after it, and changing them then relaid and repainted every pane.
+        self._apply_layout(self.app.size.width)
         self.articles.focus()
-        self.articles.loading = True
         self.reader.show_message("Loading…")
+        self.feeds_pane.hold()  # its rows after the first article's frame
+        self.set_timer(FIRST_FRAME_WAIT, self._first_frame_shown)  # at the latest
+        # The list's spinner only when the first rows are slow: mounting it
+        # and animating it cost the first frames ~10 ms when they are not.
+        self.set_timer(SPINNER_AFTER, self._spin_if_empty)
         self.startup()
 
+    def _first_frame_shown(self) -> None:
+        """The first article (or why there is none) is on screen: let start-up's
+        deferred work go (the whole list, the entity model, the feeds pane's rows)."""
+        self._first_frame.set()
+        self.feeds_pane.release()
+
+    def _spin_if_empty(self) -> None:
+        if not self.articles.row_count and not self._sources_done:
+            self.articles.loading = True
+
+    def update_node_styles(self, animate: bool = True) -> None:
+        """Restyle after a class change, except before the screen is first shown.
+
+        The first ScreenResume restyles every node anyway; before it, each
+        class set at mount (layout, feeds pane) restyled the whole screen for
+        nothing (~10 ms each on the start-up path).
+        """
+        if self.stack_updates:
+            super().update_node_styles(animate)
+
     def on_resize(self) -> None:
-        width = self.size.width
+        self._apply_layout(self.size.width)
+
+    def _apply_layout(self, width: int) -> None:
         layout = str(self.news_app.config.get("ui", "layout"))
         if layout not in ("wide", "medium", "narrow"):
             layout = ("narrow" if width < NARROW_WIDTH
@@ -355,7 +384,7 @@ class MainScreen(ReaderKeys, FeedsActions):
         reason = f"{type(error).__name__}: {error}" if error is not None else "failed"
         self.notify(f"{what}: {reason}", severity="error", markup=False, timeout=8)
         if event.worker.group == "sources":
-            self._first_frame.set()
+            self._first_frame_shown()
             self._sources_done = True
             self.articles.loading = False
             self._loading_message = ""
@@ -370,7 +399,7 @@ class MainScreen(ReaderKeys, FeedsActions):
         Counts stay blank until the whole list arrives: they would be wrong.
         """
         if (message.bookmarked_only, None, None) != self._view or self.articles.row_count:
-            self._first_frame.set()
+            self._first_frame_shown()
             return
         self.articles.loading = False
         self.articles.set_rows(message.headers)
@@ -415,7 +444,7 @@ class MainScreen(ReaderKeys, FeedsActions):
 
     def on_article_loaded(self, message: ArticleLoaded) -> None:
         if not self._first_frame.is_set():
-            self.call_after_refresh(self._first_frame.set)
+            self.call_after_refresh(self._first_frame_shown)
         if message.key != self.articles.current_key:
             return
         if message.article is None:
@@ -569,6 +598,8 @@ class MainScreen(ReaderKeys, FeedsActions):
     def action_bookmarks_screen(self) -> None:
         """Open the bookmarks view; the bookmark chosen there opens here."""
         self.undo_slot.commit()  # a removal still undoable here would be listed there
+        from newsreader.ui.screens.bookmarks import BookmarksScreen
+
         screen = BookmarksScreen()
 
         def chosen(key: int | None) -> None:
@@ -611,6 +642,8 @@ class MainScreen(ReaderKeys, FeedsActions):
         if entity is None:
             self.notify("Pick an entity in the sidebar first.", timeout=3)
             return
+        from newsreader.ui.screens.entity import EntityScreen
+
         self.app.push_screen(EntityScreen(*entity))
 
     def action_filter_entity(self) -> None:
@@ -763,6 +796,8 @@ class MainScreen(ReaderKeys, FeedsActions):
             elif self._sources_done:
                 self.reader.show_message(EMPTY_HINT)
             self.sidebar.clear()
+            if not self._first_frame.is_set():  # no article to show first
+                self.call_after_refresh(self._first_frame_shown)
 
     def _update_status(self) -> None:
         articles, unread, bookmarked = self._counts
