@@ -20,15 +20,15 @@ from typing import Any
 
 import pytest
 
+from loopback import FeedServer
 from newsreader.store import Store, StoreError
 from test_crash_kill import CLI, FEEDS, ChangingFeeds, integrity
-from test_network_faults import FaultServer
 from test_ui_app import make_app, panes, settle
 
 
 @pytest.fixture
-def subscribed(tmp_path: Path) -> Iterator[tuple[Path, FaultServer]]:
-    srv = FaultServer()
+def subscribed(tmp_path: Path) -> Iterator[tuple[Path, FeedServer]]:
+    srv = FeedServer()
     feeds = ChangingFeeds()
     for i in range(FEEDS):
         srv.routes[f"/feed{i}"] = feeds.route(i)
@@ -52,7 +52,7 @@ def refresh_loop(db: Path, runs: int, results: list[subprocess.CompletedProcess[
 
 
 def test_refreshing_processes_and_a_bookmarking_one_all_finish(
-    subscribed: tuple[Path, FaultServer],
+    subscribed: tuple[Path, FeedServer],
 ) -> None:
     db, _ = subscribed
     first: list[subprocess.CompletedProcess[bytes]] = []
@@ -98,7 +98,7 @@ def test_refreshing_processes_and_a_bookmarking_one_all_finish(
 
 
 async def test_the_app_bookmarks_while_another_process_refreshes(
-    subscribed: tuple[Path, FaultServer], fake_extractor: Any,
+    subscribed: tuple[Path, FeedServer], fake_extractor: Any,
 ) -> None:
     db, _ = subscribed
     first: list[subprocess.CompletedProcess[bytes]] = []

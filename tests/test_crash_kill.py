@@ -40,8 +40,8 @@ from pathlib import Path
 
 import pytest
 
+from loopback import FeedServer, send
 from newsreader.store import Store
-from test_network_faults import FaultServer, send
 
 CLI = [sys.executable, "-m", "newsreader"]
 FEEDS = 6
@@ -101,8 +101,8 @@ def _date(n: int) -> str:
 
 
 @pytest.fixture
-def world(tmp_path: Path) -> Iterator[tuple[Path, dict[str, str], FaultServer]]:
-    srv = FaultServer()
+def world(tmp_path: Path) -> Iterator[tuple[Path, dict[str, str], FeedServer]]:
+    srv = FeedServer()
     feeds = ChangingFeeds()
     for i in range(FEEDS):
         srv.routes[f"/feed{i}"] = feeds.route(i)
@@ -154,7 +154,7 @@ def stored_bookmark_ids(db: Path) -> set[tuple[str, str]]:
 
 
 def test_kill_refresh_and_bookmark_writer_50_times(
-    world: tuple[Path, dict[str, str], FaultServer],
+    world: tuple[Path, dict[str, str], FeedServer],
 ) -> None:
     db, env, _ = world
     rng = random.Random(20250101)
@@ -260,7 +260,7 @@ def cli_bookmarks(db: Path, env: dict[str, str]) -> set[tuple[str, str]]:
 
 
 def test_kill_the_app_while_it_bookmarks(
-    world: tuple[Path, dict[str, str], FaultServer],
+    world: tuple[Path, dict[str, str], FeedServer],
 ) -> None:
     db, env, _ = world
     first = subprocess.run([*CLI, "--db", str(db), "refresh"], env=env, capture_output=True,
