@@ -5,17 +5,15 @@ from __future__ import annotations
 import io
 import json
 import sys
-import threading
 from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 
+from loopback import running_server, send
 from newsreader import cli
 from newsreader.store import Store
-
-Route = Callable[[BaseHTTPRequestHandler], None]
 
 RSS = b"""<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>
 <title>CLI Wire</title><link>https://wire.example/</link>
@@ -65,45 +63,24 @@ def db(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def server() -> Iterator[Callable[[str], str]]:
-    """Serves /feed (with an ETag), / (a page linking /feed) and 404s; yields url(path)."""
+    """Serves /feed (with an ETag), / (a page linking /feed) and 404s; yields url(path).
 
-    def send(handler: BaseHTTPRequestHandler, status: int, body: bytes, kind: str) -> None:
-        handler.send_response(status)
-        handler.send_header("Content-Type", kind)
-        handler.send_header("ETag", ETAG)
-        if status != 304:
-            handler.send_header("Content-Length", str(len(body)))
-        handler.end_headers()
-        if status != 304:
-            handler.wfile.write(body)
+    The shared loopback server: quiet when a client drops a connection, so
+    nothing but the command's own message reaches the captured stderr.
+    """
 
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
+    def feed(handler: BaseHTTPRequestHandler) -> None:
+        if handler.headers.get("If-None-Match") == ETAG:
+            send(handler, 304, b"", {"Content-Type": "application/rss+xml", "ETag": ETAG})
+        else:
+            send(handler, 200, RSS, {"Content-Type": "application/rss+xml", "ETag": ETAG})
 
-        def log_message(self, *args: object) -> None:
-            pass
+    def page(handler: BaseHTTPRequestHandler) -> None:
+        send(handler, 200, PAGE, {"Content-Type": "text/html"})
 
-        def do_GET(self) -> None:
-            if self.path == "/feed":
-                if self.headers.get("If-None-Match") == ETAG:
-                    send(self, 304, b"", "application/rss+xml")
-                else:
-                    send(self, 200, RSS, "application/rss+xml")
-            elif self.path == "/":
-                send(self, 200, PAGE, "text/html")
-            else:
-                send(self, 404, b"not found", "text/plain")
-
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.02})
-    thread.daemon = True
-    thread.start()
-    try:
-        yield lambda path: f"http://127.0.0.1:{httpd.server_address[1]}{path}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    with running_server() as srv:
+        srv.routes.update({"/feed": feed, "/": page})
+        yield srv.url
 
 
 def test_help_lists_the_feed_commands(capsys: pytest.CaptureFixture[str]) -> None:
