@@ -15,7 +15,8 @@ in a saved query in the feeds pane::
 * ``tag:T``: the article's subscription carries tag T (exactly, ignoring
   ASCII case).
 * ``is:unread``, ``is:read``, ``is:bookmarked``.
-* ``entity:NAME``: the article mentions NAME, folded by the store's own
+* ``entity:NAME``: the article mentions NAME (or, when no entity is called
+  exactly that, an entity NAME is a whole word of: ``entity:Kane``), folded by the store's own
   rule (:func:`~newsreader.store.names.entity_identity`: "U.S." finds
   "United States"). ``type:PERSON`` narrows every ``entity:`` of the query
   to that label; on its own it means "mentions some PERSON". Friendly
@@ -543,19 +544,35 @@ def _entity_set(name: str, labels: tuple[str, ...]) -> tuple[str, list[Any]]:
 
     Names and labels are folded by the store's own rule (:func:`entity_identity`),
     so ``entity:US type:ORG`` finds the country the store filed under GPE.
+    A name no entity is filed under exactly matches the entities it is a
+    whole word of: ``entity:Kane`` finds "Harry Kane" (people are filed under
+    their full name), while ``entity:Russia`` still means Russia alone and not
+    "Russia Today" too, because an exact entity exists.
     """
+    norm = normalize_name(name)
     params: list[Any] = []
     if not labels:
         condition = "e.norm = ?"
-        params.append(normalize_name(name))
+        params.append(norm)
     else:
         pairs = list(dict.fromkeys(entity_identity(label, name) for label in labels))
         condition = " OR ".join(["(e.label = ? AND e.norm = ?)"] * len(pairs))
         for pair in pairs:
             params.extend(pair)
+        stored = list(dict.fromkeys(label for label, _norm in pairs))
+        norm = pairs[0][1]
+    fallback = (
+        "(NOT EXISTS (SELECT 1 FROM entities AS x WHERE x.norm = ?)"
+        " AND instr(' ' || e.norm || ' ', ?) > 0"
+    )
+    params.extend([norm, f" {norm} "])
+    if labels:
+        fallback += f" AND e.label IN ({', '.join('?' * len(stored))})"
+        params.extend(stored)
+    fallback += ")"
     return (
         "SELECT m.article_key FROM entities AS e JOIN mentions AS m ON m.entity_id = e.id"
-        f" WHERE {condition}",
+        f" WHERE ({condition}) OR {fallback}",
         params,
     )
 
