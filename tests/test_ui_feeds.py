@@ -393,3 +393,26 @@ async def test_f_fetches_the_full_text_of_a_summary(db_path, server, fixtures_di
         await pilot.press("f")  # now it has its full text: nothing fetched again
         await settle(app, pilot)
         assert len(server.seen("/page")) == 1
+
+
+async def test_all_articles_counts_articles_outside_subscriptions(
+    subscribed, fake_extractor
+):
+    """Local files and unsubscribed sources are in "All articles", so in its count too."""
+    with Store.open(subscribed) as store:
+        store.add_articles([
+            Article(id=f"local-{n}", source="/notes/local.txt", source_name="notes",
+                    title=f"Local {n}", text="Words.")
+            for n in range(2)
+        ])
+    app = make_app(subscribed, [], fake_extractor)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(app, pilot)
+        screen = screen_of(app)
+        screen.load_feeds_pane()
+        await settle(app, pilot)
+        rows = [" ".join(row.split()) for row in pane_rows(screen.feeds_pane)]
+        # 4 from the wire + 2 local, the first (a dated wire story) opened at
+        # start-up: 5 unread; the Wire feed itself still counts only its own.
+        assert rows[0] == "All articles 5"
+        assert "Wire 3" in rows

@@ -63,6 +63,7 @@ class FeedsPaneLoaded(Message):
 
     feeds: list[Feed]
     queries: list[QueryRow]
+    all_unread: int | None = None
 
 
 @dataclass
@@ -462,7 +463,8 @@ class FeedsActions(Screen[None]):
                 rows.append(QueryRow(saved.name, saved.query, error=str(exc)))
                 continue
             rows.append(QueryRow(saved.name, saved.query, unread, total))
-        self.post_message(FeedsPaneLoaded(feeds, rows))
+        all_unread = store.count(unread_only=True)
+        self.post_message(FeedsPaneLoaded(feeds, rows, all_unread))
 
     @work(thread=True, exclusive=True, group="refresh", exit_on_error=False,
           description="Refresh feeds")
@@ -538,7 +540,7 @@ class FeedsActions(Screen[None]):
 
     # ------------------------------------------------------------------ worker results
     def on_feeds_pane_loaded(self, message: FeedsPaneLoaded) -> None:
-        self.feeds_pane.set_data(message.feeds, message.queries)
+        self.feeds_pane.set_data(message.feeds, message.queries, message.all_unread)
 
     def on_startup_refresh(self, message: StartupRefresh) -> None:
         self.start_refresh(None, due_only=True, quiet=True)

@@ -139,6 +139,7 @@ class FeedsPane(OptionList):
         self.feeds: list[Feed] = []
         self.queries: list[QueryRow] = []
         self.current_view: FeedView | None = None
+        self.all_unread: int | None = None
         # While held (start-up, see hold()), set_data keeps the data but builds no rows;
         # _unshown says it was given some.
         self._held = False
@@ -162,16 +163,26 @@ class FeedsPane(OptionList):
                 self.set_data(self.feeds, self.queries)
 
     # ------------------------------------------------------------------ data
-    def set_data(self, feeds: Sequence[Feed], queries: Sequence[QueryRow]) -> None:
-        """Redraw every row, keeping the cursor on the same feed, tag or query."""
+    def set_data(self, feeds: Sequence[Feed], queries: Sequence[QueryRow],
+                 all_unread: int | None = None) -> None:
+        """Redraw every row, keeping the cursor on the same feed, tag or query.
+
+        ``all_unread`` is every unread article in the store, local files and
+        unsubscribed sources included, as "All articles" shows them; without
+        it the feeds' own counts are summed.
+        """
         self.feeds, self.queries = list(feeds), list(queries)
+        if all_unread is not None:
+            self.all_unread = all_unread
         self._unshown = self._held
         if self._held:
             return
         kept = self.highlighted_view_id
         width = max(10, self.scrollable_content_region.width or 26)
         options: list[Option] = []
-        unread = sum(feed.unread for feed in feeds)
+        unread = self.all_unread
+        if unread is None:
+            unread = sum(feed.unread for feed in feeds)
         options.append(self._row("All articles", unread, None, width, "view-all"))
         tags = tag_counts(feeds)
         if tags:
