@@ -29,6 +29,7 @@ store's own ``first_seen``/``updated`` stamps differ between builds).
 from __future__ import annotations
 
 import argparse
+import fcntl
 import random
 import shutil
 import subprocess
@@ -215,6 +216,17 @@ def cached_store(articles: int, *, kind: str = "feeds", work: Path = WORK,
     if path.is_file():
         return path
     work.mkdir(parents=True, exist_ok=True)
+    # Two benchmarks started together must not build into the same file: the
+    # second waits for the first's lock, then finds the finished store.
+    with open(work / f".lock-{path.name}", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if path.is_file():
+            return path
+        return _build_store(path, articles, kind, work, progress)
+
+
+def _build_store(path: Path, articles: int, kind: str, work: Path, progress: bool) -> Path:
+    """Build ``path`` under a temporary name, renamed into place only when complete."""
     tmp = work / f".building-{path.name}"
     for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
         leftover.unlink(missing_ok=True)
