@@ -80,3 +80,22 @@ def test_shared_corpus_agrees() -> None:
         pytest.skip("../shared/corpus/feeds is not here")
     totals = [agree(path.read_bytes()) for path in sorted(feeds.rglob("*")) if path.is_file()]
     assert sum(d for _, d in totals) > 200  # 310 when written
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "https://wire.example/a", "http://wire.example/a?", "https://wire.example/a;p",
+        "https://wire.example/&#27;[31mred", "https://wire.example/a b", "/relative",
+        "https://[::1/x", "https://wire.example/caf\u00e9", "HTTPS://WIRE.example/A",
+    ],
+)
+def test_links_agree_whatever_their_shape(link: str) -> None:
+    from xml.sax.saxutils import escape
+
+    data = (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>F</title>'
+        f"<item><title>T</title><link>{escape(link)}</link><guid>g</guid>"
+        "<description>&lt;p&gt;Body&lt;/p&gt;</description></item></channel></rss>"
+    ).encode()
+    agree(data)

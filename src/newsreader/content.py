@@ -46,7 +46,8 @@ from urllib.parse import urljoin, urlsplit
 from newsreader.sanitize import clean_text, esc_refs_to_esc, safe_link
 
 __all__ = [
-    "LinkRefs", "html_to_text", "html_to_text_and_links", "looks_like_html", "urljoin_fast"
+    "LinkRefs", "html_to_text", "html_to_text_and_links", "joins_to_itself", "looks_like_html",
+    "urljoin_fast",
 ]
 
 # Elements whose content is never text for a reader.
@@ -448,30 +449,40 @@ def urljoin_fast(base: str | None, url: str) -> str:
 
     Why: a feed item's links are nearly always absolute, and urljoin splits
     and reassembles both URLs every time; that was a tenth of a refresh's
-    parse time. An absolute ``http://`` or ``https://`` URL comes back from
-    urljoin unchanged when it is plain ASCII without brackets, tabs or line
-    breaks and, for the base's own scheme, has a host and nothing urljoin's
-    reassembly would drop (``;`` params, an empty ``?`` or ``#``). Only
-    then is it returned as it is; anything else goes to urljoin (and may
-    raise ValueError as urljoin does). ``tests/test_content_urljoin.py``
+    parse time. When :func:`joins_to_itself` says urljoin would give ``url``
+    back unchanged, it is returned as it is; anything else goes to urljoin
+    (and may raise ValueError as urljoin does). ``tests/test_content_urljoin.py``
     compares the two.
     """
-    if base and url.startswith(("https://", "http://")) and url.isascii():
-        scheme = "https" if url[4] == "s" else "http"
-        base_scheme = _base_scheme(base)
-        if base_scheme is not None and not any(c in url for c in "[]\t\r\n"):
-            if scheme != base_scheme:
-                return url
-            host = url[len(scheme) + 3 : len(scheme) + 4]
-            if (
-                host
-                and host not in "/?#"
-                and ";" not in url
-                and "?#" not in url
-                and not url.endswith(("?", "#"))
-            ):
-                return url
+    if base and joins_to_itself(base, url):
+        return url
     return urljoin(base, url) if base else url
+
+
+def joins_to_itself(base: str, url: str) -> bool:
+    """True only if ``urljoin(base, url) == url`` (without raising); False when unsure.
+
+    An absolute ``http://`` or ``https://`` URL comes back from urljoin
+    unchanged when it is plain ASCII without brackets, tabs or line breaks
+    and, for the base's own scheme, has a host and nothing urljoin's
+    reassembly would drop (``;`` params, an empty ``?`` or ``#``).
+    """
+    if not (base and url.startswith(("https://", "http://")) and url.isascii()):
+        return False
+    base_scheme = _base_scheme(base)
+    if base_scheme is None or any(c in url for c in "[]\t\r\n"):
+        return False
+    scheme = "https" if url[4] == "s" else "http"
+    if scheme != base_scheme:
+        return True
+    host = url[len(scheme) + 3 : len(scheme) + 4]
+    return bool(
+        host
+        and host not in "/?#"
+        and ";" not in url
+        and "?#" not in url
+        and not url.endswith(("?", "#"))
+    )
 
 
 def _link_target(href: str | None, base_url: str | None) -> str | None:

@@ -37,9 +37,9 @@ from feedparser.datetimes import _parse_date as _fp_parse_date
 from feedparser.sanitizer import _HTMLSanitizer
 from feedparser.urls import _urljoin as _fp_urljoin
 
-from newsreader.content import urljoin_fast
+from newsreader.content import joins_to_itself, urljoin_fast
 from newsreader.sanitize import clean_line
-from newsreader.sources.common import MAX_BYTES, Parsed, dedupe_ids, one_line
+from newsreader.sources.common import MAX_BYTES, MAX_LINK, Parsed, dedupe_ids, one_line
 from newsreader.sources.feeds import _PLAIN_TYPES, _article, _html_title
 
 __all__ = ["FastFeed", "parse_fast", "parse_feed_fast", "parse_feed_fast_deferred"]
@@ -245,7 +245,8 @@ def parse_feed_fast_deferred(
             ):
                 bare = {key: value for key, value in entry.items() if key not in _BODY_KEYS}
                 article = replace(
-                    _article(bare, source, name, base_url), summary_only=summary_only
+                    _article(bare, source, name, _link_base(bare, base_url)),
+                    summary_only=summary_only,
                 )
             else:
                 html = None
@@ -262,6 +263,32 @@ def parse_feed_fast_deferred(
         )
         return None if eager is None else (eager, [None] * len(eager.articles))
     return result, htmls
+
+
+def _link_base(entry: dict[str, Any], base_url: str | None) -> str | None:
+    """``base_url``, or None when it would change nothing for this body-less entry.
+
+    Why: without a body, the sources' conversion uses the base for one
+    thing only, ``entry_link``'s urljoin of the link, which this parser has
+    already joined (its titles hold no markup, so the title never needs it).
+    When that link is plain (ASCII, printable, no spaces or character
+    references, not too long) and joins to itself, the second join is
+    skipped: ~0.3 s of CPU per 10,000 items. ``tests/test_fastfeed_deferred.py``
+    checks the articles are unchanged.
+    """
+    raw = entry.get("feedburner_origlink") or entry.get("link")
+    if (
+        base_url
+        and isinstance(raw, str)
+        and len(raw) <= MAX_LINK
+        and raw.isascii()
+        and raw.isprintable()
+        and " " not in raw
+        and "&#" not in raw  # which the sources' clean_line would decode first
+        and joins_to_itself(base_url, raw)
+    ):
+        return None
+    return base_url
 
 
 def _html_body(entry: dict[str, Any]) -> tuple[str | None, bool]:
