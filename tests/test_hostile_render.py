@@ -104,14 +104,14 @@ async def test_arbitrary_strings_render_as_inert_text(
             assert screen_problems(app, TERMINAL_UNSAFE) == []
             article = reader.article
             assert article is not None
-            title = reader.query_one("#reader-title").render()
+            title = reader.title_content
             assert title.plain == (safe_line(article.title) or "(untitled)")
             assert not list(title.spans)
-            body = reader.query_one("#reader-body").render()
+            body = reader.body_content
             assert body.plain == safe_text(article.text)
             for span in body.spans:  # the reader's own styling, inside the text
                 assert 0 <= span.start < span.end <= len(body.plain)
                 link = getattr(span.style, "link", None)
                 assert not link or link.startswith(("http://", "https://")), link
-            meta = reader.query_one("#reader-meta").render()
+            meta = reader.meta_content
             assert not TERMINAL_UNSAFE.search(meta.plain)

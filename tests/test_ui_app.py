@@ -59,19 +59,19 @@ def panes(app: NewsReaderApp) -> tuple[ArticleList, Reader, EntitySidebar]:
 
 
 def body_text(reader: Reader) -> str:
-    return str(reader.query_one("#reader-body").render())
+    return str(reader.body_content)
 
 
 def body_styles(reader: Reader) -> list[str]:
     """The entity class of every highlighted span, recovered from its resolved style."""
     by_style = {component_style(reader, name): name for name in sorted(ENTITY_CLASSES)}
-    content = reader.query_one("#reader-body").render()
+    content = reader.body_content
     return ["." + by_style.get(span.style, "?") for span in content.spans]
 
 
 def mention_styles(reader: Reader) -> dict[str, str]:
     """Mention text -> entity class, for the article on screen."""
-    content = reader.query_one("#reader-body").render()
+    content = reader.body_content
     return dict(zip((content.plain[s.start:s.end] for s in content.spans),
                     body_styles(reader), strict=True))
 
@@ -323,7 +323,7 @@ async def test_reader_highlights_entities_of_a_known_article(db_path, wire, fake
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         _, reader, _ = panes(app)
-        content = reader.query_one("#reader-body").render()
+        content = reader.body_content
         by_text = mention_styles(reader)
         assert by_text["Angela Merkel"] == ".entity--person"
         assert by_text["Siemens"] == ".entity--org"
@@ -341,10 +341,10 @@ async def test_highlights_follow_a_theme_change(db_path, wire, fake_extractor):
         await settle(app, pilot)
         _, reader, _ = panes(app)
         assert app.current_theme.dark
-        dark = reader.query_one("#reader-body").render().spans[0].style
+        dark = reader.body_content.spans[0].style
         app.theme = "textual-light"
         await pilot.pause()
-        light = reader.query_one("#reader-body").render().spans[0].style
+        light = reader.body_content.spans[0].style
         assert light != dark
         assert light.foreground == Color.parse(theme_variables(dark=False)["entity-person"])
 
@@ -469,7 +469,7 @@ async def test_markup_and_escapes_in_data_are_shown_as_text(db_path, fake_extrac
         line = "".join(seg.text for seg in articles.render_line(0))
         assert "[bold]Not bold[/bold]" in line
         assert "\x1b" not in line and "\u202e" not in line
-        meta = str(reader.query_one("#reader-meta").render())
+        meta = str(reader.meta_content)
         assert meta.startswith("[red]Evil[/red]")
         text = body_text(reader)
         assert "[link=https://evil.example]click[/link]" in text

@@ -5,9 +5,18 @@ from __future__ import annotations
 import pytest
 
 from newsreader.ui.screens.main import MainScreen
+from newsreader.ui.widgets.reader import Reader
 from test_ui_app import body_text, make_app, panes, settle
 
 SIZE = (120, 40)
+
+
+def cell_of(reader: Reader, offset: int) -> tuple[int, int]:
+    """The screen cell showing character ``offset`` of the text (on the first body line)."""
+    row = reader.row_of_offset(offset)
+    assert row is not None
+    region = reader.scrollable_content_region
+    return region.x + offset, region.y + row - round(reader.scroll_y)
 
 
 @pytest.fixture
@@ -66,10 +75,10 @@ async def test_clicking_a_link_reference_opens_it(db_path, linked, fake_extracto
         first_line = body_text(reader).split("\n")[0]
         assert "[1]" in first_line and "[7]" in first_line
         # Only [1] is in the Links: block with a web target: [7] is plain text.
-        await pilot.click("#reader-body", offset=(first_line.index("[7]") + 1, 0))
+        await pilot.click(offset=cell_of(reader, first_line.index("[7]") + 1))
         await pilot.pause()
         assert opened == []
-        await pilot.click("#reader-body", offset=(first_line.index("[1]") + 1, 0))
+        await pilot.click(offset=cell_of(reader, first_line.index("[1]") + 1))
         await pilot.pause()
         assert opened == ["https://one.example/"]
         assert isinstance(app.screen, MainScreen)
