@@ -4,13 +4,14 @@
 Pilot-driven: the real app (``NewsReaderApp``, the shipped entity engine) on
 a copy of a cached store (fill.py, gen_feeds.py articles), headless at
 160x45. For each of ``--presses`` presses of ``j`` the clock starts just
-before ``pilot.press("j")`` and stops when the first frame that follows
-``Reader.show_article`` for the new row's article has been composed and
-encoded for the terminal: the app's ``_display`` is wrapped on this one
-instance so that, as with a real terminal, the compositor update is turned
-into escape sequences (``render_segments``) before the time is taken. Only
-the final write to a terminal is missing, and nothing in the app is
-changed.
+before ``pilot.press("j")`` and stops when the first frame in which the
+reader drew the new row's article (``Reader.show_article`` called, then the
+reader's ``render_line``) has been composed and encoded for the terminal:
+the app's ``_display`` is wrapped on this one instance so that, as with a
+real terminal, the compositor update is turned into escape sequences
+(``render_segments``) before the time is taken. A frame that repaints only
+the list's cursor does not count. Only the final write to a terminal is
+missing, and nothing in the app is changed.
 
 Between presses the app is left to settle (the article's entities found and
 shown), like someone glancing at each article; ``--no-settle`` presses again
@@ -42,28 +43,45 @@ SIZE = (160, 45)
 
 
 class Clock:
-    """Records when each article was shown and when the next frame reached the 'terminal'."""
+    """Records when each article was shown and when a frame with it reached the 'terminal'."""
 
     def __init__(self) -> None:
         self.pending: int | None = None
+        self.drawn = False
         self.framed: dict[int, float] = {}
 
     def shown(self, key: int) -> None:
         self.pending = key
+        self.drawn = False
+
+    def draw(self, key: int | None) -> None:
+        if key is not None and key == self.pending:
+            self.drawn = True
 
     def frame(self) -> None:
-        if self.pending is not None:
+        if self.pending is not None and self.drawn:
             self.framed.setdefault(self.pending, time.perf_counter())
             self.pending = None
 
 
 def instrument(app: Any, clock: Clock) -> None:
-    """Wrap ``reader.show_article`` and ``app._display`` on these instances only."""
+    """Wrap ``reader.show_article``, ``reader.render_line`` and ``app._display`` on these
+    instances only.
+
+    A frame counts only once the reader has drawn a line of the new article
+    for it: a frame that repaints just the list's cursor is not the article
+    shown.
+    """
     from textual._compositor import CompositorUpdate
 
     reader = app.screen.reader
     show_article = reader.show_article
+    render_line = reader.render_line
     display = app._display
+
+    def timed_render_line(y: int) -> Any:
+        clock.draw(reader.article_key)
+        return render_line(y)
 
     def timed_show(key: int, article: Any) -> None:
         show_article(key, article)
@@ -79,6 +97,7 @@ def instrument(app: Any, clock: Clock) -> None:
         clock.frame()
 
     reader.show_article = timed_show
+    reader.render_line = timed_render_line
     app._display = timed_display
 
 

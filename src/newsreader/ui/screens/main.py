@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import threading
 import webbrowser
+from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, ClassVar
 
@@ -76,6 +77,10 @@ FIRST_PAGE = 200
 FIRST_FRAME_WAIT = 2.0
 #: The list shows its loading spinner only if the first rows take longer than this (s).
 SPINNER_AFTER = 0.3
+#: The longest entity extraction waits for an article's text to be drawn.
+ARTICLE_FRAME_WAIT = 0.3
+#: The longest a cursor move waits to be painted together with its article.
+HOLD_FRAME_MAX = 0.05
 
 EMPTY_HINT = (
     "No articles yet.\n\n"
@@ -158,6 +163,13 @@ class MainScreen(ReaderKeys, FeedsActions):
         # (the whole list, the entity model) waits for it so it does not
         # compete with that frame for the store and the GIL.
         self._first_frame = threading.Event()
+        # The article the reader worker last posted, set once its text is on screen:
+        # entity extraction waits for it rather than compete with that frame.
+        self._article_framed: tuple[int, threading.Event] | None = None
+        # The article whose entities the sidebar shows (None: another's, or none).
+        self._entities_key: int | None = None
+        # Painting held back from a cursor move until its article is shown.
+        self._held_frame: ExitStack | None = None
 
     @property
     def news_app(self) -> NewsReaderApp:
@@ -199,6 +211,8 @@ class MainScreen(ReaderKeys, FeedsActions):
         return self.query_one("#entities", EntitySidebar)
 
     def on_mount(self) -> None:
+        # Before the list's own repaint of the cursor is queued: see _hold_frame.
+        self.watch(self.articles, "cursor", self._hold_frame, init=False)
         # The layout classes before the first frame: the first Resize comes
         # after it, and changing them then relaid and repainted every pane.
         self._apply_layout(self.app.size.width)
@@ -329,14 +343,29 @@ class MainScreen(ReaderKeys, FeedsActions):
         article = store.article(key)
         if worker.is_cancelled:
             return
+        cached = None
+        if article is not None and self._first_frame.is_set():
+            # Saved entities come with the text, so one key press paints once.
+            extractor = app.extractor()
+            if extractor is not None:
+                cached = store.entities(key, app.engine_key(extractor))
+        framed = threading.Event()
+        self._article_framed = (key, framed)
         self.post_message(ArticleLoaded(key, article))
+        if cached is not None:
+            self.post_message(EntitiesLoaded(key, list(cached)))
         if article is None:
             return
         if self.mark_read_on_open:
             store.set_read(key, True)
+        if cached is not None:
+            return
         if not self._first_frame.is_set():
             # Loading the entity model takes ~0.5 s of CPU: show the text first.
             self._first_frame.wait(FIRST_FRAME_WAIT)
+        else:
+            # Extraction holds the GIL for 5-30 ms: let the text be drawn first.
+            framed.wait(ARTICLE_FRAME_WAIT)
         if worker.is_cancelled:
             return
         entities = app.ensure_entities(key, article)
@@ -383,6 +412,8 @@ class MainScreen(ReaderKeys, FeedsActions):
         what = event.worker.description or event.worker.name
         reason = f"{type(error).__name__}: {error}" if error is not None else "failed"
         self.notify(f"{what}: {reason}", severity="error", markup=False, timeout=8)
+        if event.worker.group == "article":
+            self._release_frame()
         if event.worker.group == "sources":
             self._first_frame_shown()
             self._sources_done = True
@@ -444,18 +475,29 @@ class MainScreen(ReaderKeys, FeedsActions):
 
     def on_article_loaded(self, message: ArticleLoaded) -> None:
         if not self._first_frame.is_set():
-            self.call_after_refresh(self._first_frame_shown)
+            # Once the reader has drawn it, not after the next refresh: that
+            # could come first (a held frame), and the bulk start-up work this
+            # releases (at 100k the whole list, 0.5 s) then slowed the frame.
+            self.reader.call_when_drawn(self._first_frame_shown)
         if message.key != self.articles.current_key:
-            return
+            return  # the cursor moved on: hold the frame for that article
         if message.article is None:
             self.reader.show_message("This article is no longer in the store.")
             self.sidebar.clear()
+            self._release_frame()
             return
         had_entities = message.key == self.reader.article_key and bool(self.reader.entities)
         self.reader.show_article(message.key, message.article)
+        framed = self._article_framed
+        if framed is not None and framed[0] == message.key:
+            self.reader.call_when_drawn(framed[1].set)
         if not had_entities:
+            self._entities_key = None
             if self.news_app.entities_enabled:
-                self.sidebar.show_loading()
+                # After the text is drawn: repainting the sidebar in the same
+                # frame made the text ~6 ms later on every key press.
+                key = message.key
+                self.reader.call_when_drawn(lambda: self._sidebar_loading(key))
             else:
                 self.sidebar.clear()
         row = self.articles.current
@@ -464,10 +506,23 @@ class MainScreen(ReaderKeys, FeedsActions):
             articles, unread, bookmarked = self._counts
             self._counts = (articles, max(0, unread - 1), bookmarked)
             self._update_status()
+        # Through the reader's queue and back: its repaint request reaches this
+        # screen before the release, so the text is in the frame the release starts.
+        self.reader.call_later(self.call_later, self._release_frame)
+
+    def _sidebar_loading(self, key: int) -> None:
+        """Say the sidebar is waiting for article ``key``'s entities, unless they came."""
+        if key == self.reader.article_key and key != self._entities_key:
+            self.sidebar.show_loading()
 
     def on_entities_loaded(self, message: EntitiesLoaded) -> None:
         if message.key != self.reader.article_key:
             return
+        if message.key != self._entities_key:
+            # The sidebar may still list the last article's related ones (its
+            # "loading" state, which drops them, waits for the text's frame).
+            self.sidebar.show_related([])
+        self._entities_key = message.key
         article = self.reader.article
         self.reader.set_entities(message.entities)
         self.sidebar.show_entities(
@@ -503,7 +558,28 @@ class MainScreen(ReaderKeys, FeedsActions):
         self._mention_index = -1
         if self._pending_entity is not None and self._pending_entity[0] != message.key:
             self._pending_entity = None  # the user moved on before it arrived
+        self._hold_frame()
         self.load_article(message.key)
+
+    def _hold_frame(self) -> None:
+        """Paint the cursor move together with its article: one frame per key, not two.
+
+        The article is read in a worker and is usually back within a few ms,
+        but a frame for the cursor alone puts the article's frame one to two
+        refresh periods (17-33 ms) later. Released when the article is shown,
+        or after :data:`HOLD_FRAME_MAX` at the latest.
+        """
+        if self._held_frame is None:
+            held = ExitStack()
+            held.enter_context(self.app.batch_update())
+            self._held_frame = held
+            self.set_timer(HOLD_FRAME_MAX, self._release_frame, name="hold-frame")
+
+    def _release_frame(self) -> None:
+        held, self._held_frame = self._held_frame, None
+        if held is not None:
+            held.close()
+            self.check_idle()  # whatever is dirty is painted now
 
     @on(ArticleList.Opened)
     def _article_opened(self, message: ArticleList.Opened) -> None:
@@ -810,12 +886,26 @@ class MainScreen(ReaderKeys, FeedsActions):
                 view, " · mentioning ",
                 (safe_line(self.entity_filter.describe()), "bold $text-accent"),
             )
-        self.query_one("#status-view", Label).update(view)
+        self._set_status_label("#status-view", view)
         noun = "article" if articles == 1 else "articles"
         counts = f"{articles:,} {noun} · {unread:,} unread · {bookmarked:,} bookmarked"
-        self.query_one("#status-counts", Label).update(Content(counts))
+        self._set_status_label("#status-counts", Content(counts))
         activity = self._loading_message or self._entity_message
-        self.query_one("#status-activity", Label).update(Content(activity))
+        self._set_status_label("#status-activity", Content(activity))
+
+    def _set_status_label(self, selector: str, content: Content) -> None:
+        """Change one status label; lay out again only when its width changes.
+
+        The unread count changes on nearly every key press while reading, its
+        width rarely: a layout pass for it reflowed every pane and redrew their
+        scrollbars in the frame that shows the next article.
+        """
+        label = self.query_one(selector, Label)
+        shown = label.visual
+        if isinstance(shown, Content) and shown.is_same(content):
+            return
+        same_width = isinstance(shown, Content) and shown.cell_length == content.cell_length
+        label.update(content, layout=not same_width)
 
 
 def _headers(
