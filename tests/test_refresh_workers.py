@@ -1,0 +1,75 @@
+"""The refresh engine's worker path: every test of test_refresh.py again, fetching in processes.
+
+With a process pool, the workers fetch as well as parse (no feed body
+crosses a pipe). Everything the engine promises must hold there too, so
+this module runs test_refresh.py's tests with ``run`` (and so ``one``)
+handing the engine a shared pool; tests that call ``refresh`` directly
+keep their own settings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+
+import pytest
+
+import test_refresh as base
+from loopback import FeedServer
+from newsreader.sources.refresh import (
+    FeedResult,
+    FeedState,
+    _fetch_in_workers,
+    make_parse_pool,
+    refresh,
+)
+from test_refresh import *  # noqa: F403  (the same tests, collected here again)
+from test_refresh import ATOM, rss_route
+
+
+@pytest.fixture(scope="module")
+def pool() -> Iterator[ProcessPoolExecutor]:
+    executor = make_parse_pool(2)
+    yield executor
+    executor.shutdown(wait=True, cancel_futures=True)
+
+
+@pytest.fixture(autouse=True)
+def in_workers(pool: ProcessPoolExecutor, monkeypatch: pytest.MonkeyPatch) -> None:
+    def run(feeds: list[FeedState], **options: object) -> list[FeedResult]:
+        options.pop("parse_in_processes", None)
+        return list(refresh(feeds, executor=pool, **options))  # type: ignore[arg-type]
+
+    monkeypatch.setattr(base, "run", run)
+
+
+def test_who_fetches(pool: ProcessPoolExecutor) -> None:
+    """Workers fetch with a process pool, or when a feed is new (its body will need parsing)."""
+    new, known = FeedState("http://127.0.0.1/a"), FeedState("http://127.0.0.1/b", etag='"1"')
+    hashed = FeedState("http://127.0.0.1/c", body_hash="ab")
+    with ThreadPoolExecutor(1) as threads:
+        assert not _fetch_in_workers([new], threads, True)
+    assert _fetch_in_workers([known], pool, True)
+    assert _fetch_in_workers([known, new], None, True)
+    assert not _fetch_in_workers([known, hashed], None, True)
+    assert not _fetch_in_workers([new], None, False)
+
+
+def test_many_feeds_in_chunks_each_once(server: FeedServer, pool: ProcessPoolExecutor) -> None:
+    """More feeds than one chunk: one result per feed, requests within the concurrency."""
+    urls = []
+    for i in range(23):
+        server.routes[f"/f{i}"] = rss_route(ATOM if i % 2 else base.RSS)
+        urls.append(server.url(f"/f{i}"))
+    results = list(refresh([FeedState(u) for u in urls], executor=pool, concurrency=3))
+    assert sorted(r.feed.url for r in results) == sorted(urls)
+    assert {r.status for r in results} == {"new"}
+    assert all(r.articles and type(r.articles[0]).__name__ == "Article" for r in results)
+
+
+def test_own_pool_when_feeds_are_new(server: FeedServer) -> None:
+    """No pool given, a new feed: the engine starts its own pool, fetches there, shuts it."""
+    server.routes["/rss"] = rss_route()
+    (result,) = list(refresh([FeedState(server.url("/rss"))], defer_html=True))
+    assert result.status == "new"
+    assert result.articles and result.base_url == server.url("/rss")
