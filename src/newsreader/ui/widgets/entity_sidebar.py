@@ -182,12 +182,14 @@ class EntitySidebar(OptionList):
         highlighted = self.highlighted if keep_highlight else None
         width = max(12, self.scrollable_content_region.width - 2)
         options: list[Option] = []
+        # Needed by the entity rows and by "Related", which shows even when
+        # an article has no entities of its own.
+        count_style = self._style("entity-sidebar--count")
         if self._state == "loading":
             options.append(Option(Content("Finding entities…"), disabled=True))
         elif self._state == "ready" and not self._entities:
             options.append(Option(Content("No entities found."), disabled=True))
         elif self._state == "ready":
-            count_style = self._style("entity-sidebar--count")
             for heading, labels in GROUPS.items():
                 members = [e for e in self._entities if e.label in labels]
                 if not members:
