@@ -53,8 +53,8 @@ async def test_feeds_pane_rows_come_after_the_first_article(subscribed, tmp_path
     seen: list[tuple[bool, int]] = []  # (article shown, pane rows) at each pane fill
     original = FeedsPane.set_data
 
-    def spy(pane: FeedsPane, feeds, queries) -> None:
-        original(pane, feeds, queries)
+    def spy(pane: FeedsPane, feeds, queries, all_unread=None) -> None:
+        original(pane, feeds, queries, all_unread)
         seen.append((screen_of(app).reader.article is not None, pane.option_count))
 
     FeedsPane.set_data = spy  # type: ignore[method-assign]
