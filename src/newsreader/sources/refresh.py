@@ -523,18 +523,26 @@ async def _refresh_in_workers(
     chunk_options = replace(options, concurrency=share)
     # Chunks of one share: bigger ones measured no faster, and hold more results at once.
     chunks = iter([todo[i:i + share] for i in range(0, len(todo), share)])
+    # A chunk waiting in the pool's queue starts the moment a worker is free,
+    # instead of after this generator has handed every result of the last
+    # one to a consumer that stores between results. Only when every worker
+    # may run a chunk: the pool then runs no more than ``running`` at once.
+    queued = 2 * running if running == workers else running
     loop = asyncio.get_running_loop()
     owners: dict[asyncio.Future[list[FeedResult]], list[FeedState]] = {}
+
+    def submit() -> None:
+        while len(owners) < queued and (chunk := next(chunks, None)) is not None:
+            future = loop.run_in_executor(pool, fetch_and_parse, chunk, chunk_options)
+            owners[future] = chunk
+
     try:
-        while True:
-            while len(owners) < running and (chunk := next(chunks, None)) is not None:
-                future = loop.run_in_executor(pool, fetch_and_parse, chunk, chunk_options)
-                owners[future] = chunk
-            if not owners:
-                break
+        submit()
+        while owners:
             done, _ = await asyncio.wait(owners, return_when=asyncio.FIRST_COMPLETED)
-            for future in done:
-                chunk = owners.pop(future)
+            finished = [(future, owners.pop(future)) for future in done]
+            submit()
+            for future, chunk in finished:
                 try:
                     results = future.result()
                 except Exception as exc:  # a broken pool or a bug: these feeds fail, others go on
