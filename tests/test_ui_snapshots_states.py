@@ -36,6 +36,12 @@ async def _settle(pilot: Pilot) -> None:
 
 async def _done(pilot: Pilot) -> None:
     await _settle(pilot)
+    # The feeds pane's counts follow reading after a short timer; read them
+    # now so the picture never depends on whether that timer has fired.
+    main = pilot.app.screen_stack[0]
+    if getattr(main, "feeds_shown", False):
+        main.load_feeds_pane()
+        await _settle(pilot)
     pilot.app.clear_notifications()
     await pilot.pause()
 

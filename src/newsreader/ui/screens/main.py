@@ -481,6 +481,8 @@ class MainScreen(ReaderKeys, FeedsActions):
             self._update_status()
         if message.keys:
             self.extract_in_background(list(message.keys))
+            if self.feeds_shown:
+                self.load_feeds_pane()  # the counts read at mount are behind now
 
     def on_article_loaded(self, message: ArticleLoaded) -> None:
         if not self._first_frame.is_set():
