@@ -29,6 +29,7 @@ import contextlib
 import hashlib
 import multiprocessing
 import os
+import pickle
 import queue
 import threading
 from collections.abc import AsyncIterator, Iterable, Iterator
@@ -527,7 +528,7 @@ async def _refresh_in_workers(
     # instead of after this generator has handed every result of the last
     # one to a consumer that stores between results. Only when every worker
     # may run a chunk: the pool then runs no more than ``running`` at once.
-    queued = 2 * running if running == workers else running
+    queued = running + (1 if running == workers else 0)
     loop = asyncio.get_running_loop()
     owners: dict[asyncio.Future[list[FeedResult]], list[FeedState]] = {}
 
@@ -550,8 +551,9 @@ async def _refresh_in_workers(
                     for feed in chunk:
                         yield FeedResult(feed, feed, "error", error=reason)
                     continue
-                for result in results:
-                    yield _unpacked(result)
+                results.reverse()  # popped in feed order, each freed once handed over
+                while results:
+                    yield _unpacked(pickle.loads(results.pop()))
     finally:
         for future in owners:
             future.cancel()
@@ -569,11 +571,15 @@ def _unpacked(result: FeedResult) -> FeedResult:
 _worker_loop: asyncio.AbstractEventLoop | None = None
 
 
-def fetch_and_parse(feeds: list[FeedState], options: _Options) -> list[FeedResult]:
+def fetch_and_parse(feeds: list[FeedState], options: _Options) -> list[bytes]:
     """In a worker process: fetch and parse ``feeds`` concurrently, results in feed order.
 
-    Articles come back as tuples (cheap to pickle); :func:`_unpacked`
-    restores them. The worker keeps one event loop for all its chunks.
+    Each result is pickled as soon as its feed is parsed, articles as tuples
+    (cheap to pickle; :func:`_unpacked` restores them): a pickle keeps text
+    as UTF-8, where a str of non-ASCII text takes two or four bytes a
+    character, so a chunk of big feeds waits in the worker (and in the
+    caller, until handed over) at a fraction of the memory. The worker keeps
+    one event loop for all its chunks.
     """
     global _worker_loop
     if _worker_loop is None or _worker_loop.is_closed():
@@ -581,21 +587,23 @@ def fetch_and_parse(feeds: list[FeedState], options: _Options) -> list[FeedResul
     return _worker_loop.run_until_complete(_fetch_and_parse(feeds, options))
 
 
-async def _fetch_and_parse(feeds: list[FeedState], options: _Options) -> list[FeedResult]:
+async def _fetch_and_parse(feeds: list[FeedState], options: _Options) -> list[bytes]:
     client = make_client(
         concurrency=options.concurrency, timeout=options.timeout, user_agent=options.user_agent
     )
     slots = asyncio.Semaphore(options.concurrency)
     parser = _InlineParser(options.defer_html)
 
-    async def one(feed: FeedState) -> FeedResult:
+    async def one(feed: FeedState) -> bytes:
         try:
-            return await _refresh_one(
+            result = await _refresh_one(
                 client, feed, slots, parser, timeout=options.timeout,  # type: ignore[arg-type]
                 max_bytes=options.max_bytes, force=options.force,
             )
         except Exception as exc:  # a bug, reported for this feed only
-            return FeedResult(feed, feed, "error", error=f"unexpected error ({type(exc).__name__})")
+            reason = f"unexpected error ({type(exc).__name__})"
+            result = FeedResult(feed, feed, "error", error=reason)
+        return pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
 
     try:
         return list(await asyncio.gather(*(one(feed) for feed in feeds)))
