@@ -96,3 +96,25 @@ async def test_a_refused_target_is_never_opened(db_path, linked, fake_extractor,
             screen.action_open_link_ref(number)
         await pilot.pause()
         assert opened == []
+
+
+async def test_g_and_G_in_the_reader_go_to_the_top_and_end_of_the_article(
+    db_path, long_article, fake_extractor
+):
+    """Vim keys in the reader move within the article, as g/G move within the list."""
+    app = make_app(db_path, [long_article], fake_extractor)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        articles, reader, _ = panes(app)
+        reader.focus()
+        await pilot.press("G")
+        await pilot.pause()
+        assert reader.progress == 100
+        assert reader.article is not None and reader.article.title == "A long one"
+        await pilot.press("g")
+        await pilot.pause()
+        assert reader.progress == 0
+        articles.focus()
+        await pilot.press("G")  # in the list: the last article, not the article's end
+        await pilot.pause()
+        assert reader.progress == 0

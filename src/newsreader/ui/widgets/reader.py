@@ -121,9 +121,9 @@ class Reader(ScrollView, can_focus=True, inherit_bindings=False):
                 tooltip="Scroll the article down a line"),
         Binding("up", "scroll_up", "Scroll up", show=False, id="reader.up",
                 tooltip="Scroll the article up a line"),
-        Binding("home", "scroll_home", "Top", show=False, id="reader.top",
+        Binding("g,home", "scroll_home", "Top", show=False, id="reader.top",
                 tooltip="Go to the top of the article"),
-        Binding("end", "scroll_end", "Bottom", show=False, id="reader.bottom",
+        Binding("G,end", "scroll_end", "Bottom", show=False, id="reader.bottom",
                 tooltip="Go to the end of the article"),
     ]
 
