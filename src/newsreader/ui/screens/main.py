@@ -892,15 +892,17 @@ class MainScreen(ReaderKeys, FeedsActions):
 
     def _update_status(self) -> None:
         articles, unread, bookmarked = self._counts
-        view = Content("Bookmarks" if self.bookmarked_only else "All articles")
+        # What narrows the list, most specific last; "All articles" only when
+        # nothing does, so at 80 columns the entity's name is not the part cut.
+        parts: list[Content] = []
+        if self.bookmarked_only:
+            parts.append(Content("Bookmarks"))
         if self.feed_view is not None:
-            view = Content.assemble(
-                view, " · ", (safe_line(self.feed_view.describe()), "bold $text-accent"))
+            parts.append(Content.styled(safe_line(self.feed_view.describe()), "bold $text-accent"))
         if self.entity_filter is not None:
-            view = Content.assemble(
-                view, " · mentioning ",
-                (safe_line(self.entity_filter.describe()), "bold $text-accent"),
-            )
+            parts.append(Content.assemble(
+                "mentioning ", (safe_line(self.entity_filter.describe()), "bold $text-accent")))
+        view = Content(" · ").join(parts) if parts else Content("All articles")
         self._set_status_label("#status-view", view)
         noun = "article" if articles == 1 else "articles"
         counts = f"{articles:,} {noun} · {unread:,} unread · {bookmarked:,} bookmarked"
