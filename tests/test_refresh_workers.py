@@ -73,3 +73,38 @@ def test_own_pool_when_feeds_are_new(server: FeedServer) -> None:
     (result,) = list(refresh([FeedState(server.url("/rss"))], defer_html=True))
     assert result.status == "new"
     assert result.articles and result.base_url == server.url("/rss")
+
+
+def test_closing_early_stops_the_workers(server: FeedServer, pool: ProcessPoolExecutor) -> None:
+    """Leaving early cancels the chunks not yet started: far fewer requests than feeds."""
+    feeds = [FeedState(server.url("/feed") + f"?n={n}") for n in range(60)]
+    server.routes.update({f"/feed?n={n}": rss_route() for n in range(60)})
+    iterator = refresh(feeds, executor=pool, concurrency=2)
+    first = next(iterator)
+    iterator.close()
+    assert first.status == "new"
+    assert len(server.requests) < 60
+    # The pool is still usable: the next refresh gets every feed.
+    again = list(refresh(feeds[:3], executor=pool, concurrency=2))
+    assert sorted(r.feed.url for r in again) == sorted(f.url for f in feeds[:3])
+
+
+def test_a_broken_chunk_fails_only_its_feeds(server: FeedServer) -> None:
+    """A task that cannot run (here: a pool that refuses it) is one clean error per feed."""
+    from concurrent.futures import Future
+
+    class Refusing(ProcessPoolExecutor):
+        def submit(self, *args: object, **kwargs: object) -> Future[object]:
+            future: Future[object] = Future()
+            future.set_exception(RuntimeError("no workers"))
+            return future
+
+    refusing = Refusing(1)
+    try:
+        feeds = [FeedState(server.url(f"/x{n}")) for n in range(3)]
+        results = list(refresh(feeds, executor=refusing))
+    finally:
+        refusing.shutdown()
+    assert len(results) == 3
+    assert {r.status for r in results} == {"error"}
+    assert {r.error for r in results} == {"unexpected error (RuntimeError)"}
