@@ -16,7 +16,7 @@ SHARED = Path(__file__).resolve().parents[2] / "shared"
 
 def test_paragraphs_headings_and_breaks() -> None:
     html = "<h1>Title</h1><p>First <b>bold</b> para.</p><p>Second<br>line two</p>"
-    assert html_to_text(html) == "Title\n\nFirst bold para.\n\nSecond\nline two"
+    assert html_to_text(html) == "# Title\n\nFirst bold para.\n\nSecond\nline two"
 
 
 def test_whitespace_collapses_but_pre_is_kept() -> None:
@@ -204,3 +204,83 @@ def test_property_any_markup_gives_clean_text(bits: list[str]) -> None:
     )
     assert "\n\n\n" not in text and "\r" not in text
     assert text == text.strip("\n")
+
+
+# -- structure (issue 5): headings, quotes, images that link out --------------------
+
+
+def test_headings_keep_their_level_as_hash_marks() -> None:
+    html = "".join(f"<h{n}>Level <i>{n}</i></h{n}>" for n in range(1, 7)) + "<p>Body</p>"
+    assert html_to_text(html) == (
+        "# Level 1\n\n## Level 2\n\n### Level 3\n\n#### Level 4\n\n"
+        "##### Level 5\n\n###### Level 6\n\nBody"
+    )
+
+
+def test_empty_heading_leaves_no_line_and_heading_lines_each_marked() -> None:
+    assert html_to_text("<p>a</p><h2> </h2><h2></h2><p>b</p>") == "a\n\nb"
+    assert html_to_text("<h3>One<br>Two</h3>after") == "### One\n### Two\n\nafter"
+
+
+def test_quote_lines_start_with_marks_nested_quotes_with_two() -> None:
+    html = (
+        "<p>Before</p><blockquote><p>Said <b>this</b>.</p><p>And<br>that.</p>"
+        "<blockquote><p>Inner</p></blockquote><p>Outer again</p></blockquote><p>After</p>"
+    )
+    assert html_to_text(html) == (
+        "Before\n\n> Said this.\n>\n> And\n> that.\n>\n> > Inner\n>\n> Outer again\n\nAfter"
+    )
+
+
+def test_quote_marks_every_line_of_pre_list_and_heading_inside() -> None:
+    html = "<blockquote><h2>Head</h2><ul><li>one</li></ul><pre>a\n  b</pre></blockquote>"
+    assert html_to_text(html) == "> ## Head\n>\n> - one\n>\n> a\n>   b"
+
+
+def test_empty_and_unclosed_quotes() -> None:
+    assert html_to_text("<p>a</p><blockquote> </blockquote><p>b</p>") == "a\n\nb"
+    assert html_to_text("</blockquote><p>a</p>") == "a"  # a stray end tag changes nothing
+    assert html_to_text("<blockquote>open to the end") == "> open to the end"
+
+
+def test_marks_in_the_data_are_text_not_structure() -> None:
+    # "#" and ">" typed in a paragraph stay as they are; nothing is escaped or added.
+    assert html_to_text("<p># 1 fan</p><p>&gt; quoted</p>") == "# 1 fan\n\n> quoted"
+
+
+def test_image_with_web_source_links_out() -> None:
+    html = (
+        '<p>See <a href="https://x.org/story">the story</a>.</p>'
+        '<img src="/pics/cat.jpg" alt="A  cat"><img src="https://x.org/story" alt="Same">'
+    )
+    text, links = html_to_text_and_links(html, "https://x.org/feed")
+    assert text == (
+        "See the story [1].\n\n[image: A cat] [2] [image: Same] [1]\n\n"
+        "Links:\n[1] https://x.org/story\n[2] https://x.org/pics/cat.jpg"
+    )
+    assert links == ["https://x.org/story", "https://x.org/pics/cat.jpg"]
+
+
+@pytest.mark.parametrize(
+    "src",
+    ["javascript:alert(1)", "data:image/png;base64,AAAA", "mailto:a@x.org", "ftp://x.org/a.png",
+     "", "/relative.png", "https://x.org/" + "a" * 400],
+)
+def test_image_without_web_source_has_no_number(src: str) -> None:
+    # Relative without a base cannot be opened; absurdly long is tracking noise.
+    text, links = html_to_text_and_links(f'<img alt="Pic" src="{src}">')
+    assert (text, links) == ("[image: Pic]", [])
+
+
+def test_image_without_alt_stays_out_even_with_a_source() -> None:
+    assert html_to_text_and_links('<p>x<img src="https://t.example/p.gif"></p>') == ("x", [])
+
+
+def test_image_number_not_given_without_link_refs() -> None:
+    html = '<img alt="Pic" src="https://x.org/p.png">'
+    assert html_to_text_and_links(html, link_refs=False) == ("[image: Pic]", [])
+
+
+def test_image_source_never_carries_escapes() -> None:
+    text, links = html_to_text_and_links('<img alt="P\x1b[2J" src="https://x.org/\x1b[2J.png">')
+    assert "\x1b" not in text and not any("\x1b" in link for link in links)

@@ -221,6 +221,34 @@ def test_property_fast_equals_html_parser(bits: list[str], page: bool) -> None:
         assert html_to_text_and_links(html, base, page=page) == reference(html, base, page=page)
 
 
+# Issue 5's structure: headings, quotes (nested, around lists and <pre>), images
+# that link out, mixed with the bits that break lines.
+_STRUCTURE_BITS = [
+    "<h1>", "</h1>", "<H2>", "</h2>", "<h3 id='x'>", "</h3>", "<h6>", "</h6>", "<h2/>",
+    "<blockquote>", "</blockquote>", "<BLOCKQUOTE cite='https://x.org/q'>", "<blockquote/>",
+    "<img alt='Cat' src='https://x.org/c.png'>", "<img alt=Dog src=/d.png>",
+    "<img src='https://x.org/pixel.gif'>", "<img alt='J' src='javascript:x'>",
+    "<img alt='D' src='data:image/png;base64,AA'>", "<img alt='M' src='mailto:m@x.org'>",
+    "<img alt='Same' src='https://x.org/a'/>", "<a href='https://x.org/a'>", "</a>",
+    "<p>", "</p>", "<br>", "<ul>", "<li>", "</ul>", "<pre>", "</pre>", "<div>", "</div>",
+    "<script>", "</script>", "\n", " ", "x", "# not a heading", "> ", "&gt; ",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.one_of(st.sampled_from(_STRUCTURE_BITS), st.text(max_size=4)), max_size=40),
+    st.booleans(),
+)
+def test_property_fast_equals_html_parser_on_structure(bits: list[str], page: bool) -> None:
+    html = "".join(bits)
+    for base in (None, BASE):
+        for link_refs in (True, False):
+            assert html_to_text_and_links(html, base, page=page, link_refs=link_refs) == (
+                reference(html, base, page=page, link_refs=link_refs)
+            )
+
+
 def test_all_printable_characters_survive_clean_text() -> None:
     # _clean_converted skips clean_text's removal step for printable text:
     # that is only right while clean_text removes no printable character.

@@ -71,11 +71,12 @@ def test_rss2_items() -> None:
     # Full content preferred over the description, structure kept, script gone.
     assert not first.summary_only
     assert first.text == (
-        "New times\n\nThe harbour authority said on Friday that the new timetable "
+        "## New times\n\nThe harbour authority said on Friday that the new timetable "
         "[1] starts on Monday.\n\n"
         "- First ferry 06:10\n- Last ferry 23:40\n\nTickets stay the same price.\n\n"
-        "[image: The morning ferry]\n\n"
-        "Links:\n[1] https://harbour.example.org/timetable"
+        "[image: The morning ferry] [2]\n\n"
+        "Links:\n[1] https://harbour.example.org/timetable\n"
+        "[2] https://gazette.example.org/ferry.jpg"  # the image links out
     )
     assert second.summary_only
     assert second.id == "https://gazette.example.org/news/library-hours"
@@ -424,11 +425,12 @@ def test_markdown_article() -> None:
     assert article.title == "Spring planting guide"
     assert article.author == "Noor Haddad"
     assert article.published == datetime(2025, 3, 1, tzinfo=UTC)
-    assert "#" not in article.text and "**" not in article.text
+    # The title's "# " heading is taken out; the "## " sub-heading stays one.
+    assert "# Spring" not in article.text and "**" not in article.text
     assert article.text == (
         "Some intro text before the heading.\n\n"
         "Plant peas and broad beans as soon as the soil can be worked.\n\n"
-        "What you need\n\n- A spade\n"
+        "## What you need\n\n- A spade\n"
         "- Seeds from the seed library [1]\n- Patience\n\n"
         "1. Dig\n2. Sow\n\ncode stays as is\n\n"
         "Links:\n[1] https://seeds.example.org/library"

@@ -10,10 +10,14 @@ nicety, so this is a small converter on the stdlib :mod:`html.parser`
 instead: a flat event loop with a few counters, no recursion, no tree, so
 depth never matters and the cost is linear in the input.
 
-Output rules: paragraphs, headings, block quotes, tables rows and list
-blocks are separated by one blank line; list items start with ``- `` or
-``1. `` (indented two spaces per nesting level); ``<br>`` is a line break;
-``<pre>`` keeps its spacing. Links are numbered references, as in
+Output rules (light Markdown, so the structure survives as plain text that
+the reader can style and a search can still match): paragraphs, headings,
+block quotes, tables rows and list blocks are separated by one blank line;
+headings start with ``#`` per level and a space (``## Sub head``); every line
+of a block quote starts with ``> `` (``> > `` when nested; a blank line inside
+a quote is ``>``); list items start with ``- `` or ``1. `` (indented two
+spaces per nesting level); ``<br>`` is a line break; ``<pre>`` keeps its
+spacing. Links are numbered references, as in
 newsboat, w3m or lynx: ``text [1]`` inline and a ``Links:`` block at the end
 (see :class:`LinkRefs`), because full URLs inline made every second line of a
 real article a URL. Only http(s)/mailto targets get a number (relative ones
@@ -21,7 +25,9 @@ resolved against ``base_url``); other targets (``javascript:``, ``data:``,
 unresolvable relative ones, absurdly long ones) show only the text, and a
 bare URL (text equal to its target) is shown once, as the text, with no
 number. Images show as ``[image: alt]`` when they have alt text, else
-nothing (tracking pixels). ``<script>``/``<style>`` and similar are dropped.
+nothing (tracking pixels); an image with alt text and an http(s) ``src``
+(same rules as links) is ``[image: alt] [n]``, its ``src`` listed with the
+links so the picture can be opened in a browser. ``<script>``/``<style>`` and similar are dropped.
 
 Two paths, one output. The html.parser converter (:class:`_Converter`) takes
 any input but costs about 0.4-0.7 ms per feed item, most of a refresh's parse
@@ -69,6 +75,7 @@ _LINE = frozenset(
      "center", "form", "ul", "ol", "menu"}
 )
 _LISTS = frozenset({"ul", "ol", "menu"})
+_HEADINGS = {f"h{n}": n for n in range(1, 7)}
 _CELLS = frozenset({"td", "th"})
 _VOID = frozenset({"br", "img", "hr", "wbr", "input", "meta", "link", "area", "base",
                    "col", "embed", "param", "source", "track"})
@@ -126,6 +133,22 @@ class _Raw(str):
     __slots__ = ()
 
 
+class _Quote(int):
+    """Block-quote depth from here on: lines started while it is n begin with ``> `` * n.
+
+    A marker in the piece list rather than text, because a quote's prefix
+    belongs to every line the quote ends up on, which only the join knows.
+    """
+
+    __slots__ = ()
+
+
+class _Head(int):
+    """Heading level from here on (0: none): lines started inside begin with ``#`` * n."""
+
+    __slots__ = ()
+
+
 def looks_like_html(s: str) -> bool:
     """Whether ``s`` contains markup or entities worth running through the parser."""
     return "&" in s or ("<" in s and bool(_TAGLIKE.search(s)))
@@ -153,6 +176,7 @@ class _Converter(HTMLParser):
         self.links: list[tuple[str | None, int]] = []  # open <a>: target, start in out
         self.refs = LinkRefs()
         self.row_cells = 0
+        self.quote = 0
         self.page = page
         # Scope: only emit text inside the n-th <tag> (n counted from 0).
         self.scope = scope
@@ -193,6 +217,11 @@ class _Converter(HTMLParser):
             self._brk(1)
         if tag == "br":
             self._brk(1)
+        elif tag in _HEADINGS:
+            self.out.append(_Head(_HEADINGS[tag]))
+        elif tag == "blockquote":
+            self.quote += 1
+            self.out.append(_Quote(self.quote))
         elif tag == "pre":
             self.pre += 1
         elif tag in _LISTS:
@@ -213,7 +242,11 @@ class _Converter(HTMLParser):
             alt = dict(attrs).get("alt")
             alt = _SPACES.sub(" ", alt).strip() if alt else ""
             if alt:
-                self._emit(f" [image: {alt}] ")
+                src = _image_target(dict(attrs).get("src"), self.base_url)
+                if src and self.link_refs:
+                    self._emit(f" [image: {alt}] [{self.refs.number(src)}] ")
+                else:
+                    self._emit(f" [image: {alt}] ")
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         # <br/>, <img/>: a self-closing non-void tag must not open anything.
@@ -242,6 +275,11 @@ class _Converter(HTMLParser):
                 self._close_link(target, start)
         elif tag == "pre":
             self.pre = max(0, self.pre - 1)
+        elif tag in _HEADINGS:
+            self.out.append(_Head(0))
+        elif tag == "blockquote":
+            self.quote = max(0, self.quote - 1)
+            self.out.append(_Quote(self.quote))
         elif tag in _LISTS and self.lists:
             self.lists.pop()
             if not self.lists:
@@ -299,34 +337,8 @@ class _Converter(HTMLParser):
 
     # -- result --------------------------------------------------------------
     def text(self) -> str:
-        lines: list[str] = []
-        pending = 0
-        started = False
-        buf: list[str] = []
-
-        def flush_buf() -> None:
-            lines.append("".join(buf).rstrip(" "))
-            buf.clear()
-
-        for piece in self.out:
-            if isinstance(piece, int):
-                pending = max(pending, piece)
-                continue
-            raw = isinstance(piece, _Raw)
-            s = str(piece)
-            if not raw and (pending or not started or (buf and buf[-1].endswith(" "))):
-                s = s.lstrip(" ")  # no space at a line start or after a space
-                if not s:
-                    continue
-            if pending and started:
-                flush_buf()
-                lines.extend([""] * (pending - 1))
-            pending = 0
-            buf.append(s)
-            started = True
-        if buf:
-            flush_buf()
-        return "\n".join(lines)
+        """The pieces joined into lines (one join for both converters, so they agree)."""
+        return _join(self.out)
 
 
 # -- fast path ----------------------------------------------------------------
@@ -370,18 +382,20 @@ _RAW_TEXT = frozenset(
 
 # What a start tag does, by name: (break before, action). The break is the
 # _PARAGRAPH/_LINE rule; actions are the special cases of handle_starttag.
-_BR, _PRE, _LIST, _LI, _TR, _CELL, _A, _IMG = range(1, 9)
+_BR, _PRE, _LIST, _LI, _TR, _CELL, _A, _IMG, _H, _QUOTE = range(1, 11)
 _START: dict[str, tuple[int, int]] = {tag: (2, 0) for tag in _PARAGRAPH}
 _START.update((tag, (1, 0)) for tag in _LINE)
 for _tags, _kind in (({"br"}, _BR), ({"pre"}, _PRE), (_LISTS, _LIST), ({"li"}, _LI),
-                     ({"tr"}, _TR), (_CELLS, _CELL), ({"a"}, _A), ({"img"}, _IMG)):
+                     ({"tr"}, _TR), (_CELLS, _CELL), ({"a"}, _A), ({"img"}, _IMG),
+                     (set(_HEADINGS), _H), ({"blockquote"}, _QUOTE)):
     for _tag in _tags:
         _START[_tag] = (_START.get(_tag, (0, 0))[0], _kind)
-# The same for end tags: the break after, and the end of a link, <pre> or list.
+# The same for end tags: the break after, and the end of a link, <pre>, list,
+# heading or quote.
 _END: dict[str, tuple[int, int]] = {
-    tag: (brk, kind if kind in (_A, _PRE, _LIST) else 0)
+    tag: (brk, kind if kind in (_A, _PRE, _LIST, _H, _QUOTE) else 0)
     for tag, (brk, kind) in _START.items()
-    if brk or kind in (_A, _PRE, _LIST)
+    if brk or kind in (_A, _PRE, _LIST, _H, _QUOTE)
 }
 del _tags, _kind, _tag
 
@@ -501,6 +515,18 @@ def _link_target(href: str | None, base_url: str | None) -> str | None:
     return link
 
 
+def _image_target(src: str | None, base_url: str | None) -> str | None:
+    """The web address of an ``<img src>`` worth a number: http(s) only.
+
+    Same resolution and limits as a link (:func:`_link_target`), minus
+    ``mailto:``; a ``data:`` or ``javascript:`` source gets no number.
+    """
+    target = _link_target(src, base_url)
+    if target is None or not target.startswith(("http://", "https://")):
+        return None
+    return target
+
+
 def _convert_fast(
     html: str, base_url: str | None, page: bool, link_refs: bool
 ) -> tuple[str, LinkRefs] | None:
@@ -537,6 +563,7 @@ def _convert_tokens(
     links: list[tuple[str | None, int]] = []
     refs = LinkRefs()
     row_cells = 0
+    quote = 0
     # split() gives text, then the four groups of a token, ..., then the last
     # text: four Nones make that last text a 5-tuple too (they read as a comment).
     parts += _NO_TOKEN
@@ -606,7 +633,16 @@ def _convert_tokens(
                     alt = _attr(attrs, "alt") if attrs else None
                     alt = _SPACES.sub(" ", alt).strip() if alt else ""
                     if alt:
-                        append(f" [image: {alt}] ")
+                        src = _image_target(_attr(attrs, "src"), base_url)
+                        if src and link_refs:
+                            append(f" [image: {alt}] [{refs.number(src)}] ")
+                        else:
+                            append(f" [image: {alt}] ")
+                elif kind == _H:
+                    append(_Head(_HEADINGS[tag]))
+                elif kind == _QUOTE:
+                    quote += 1
+                    append(_Quote(quote))
                 elif kind == _PRE:
                     pre += 1
                 elif kind == _TR:
@@ -646,6 +682,11 @@ def _convert_tokens(
                         append(f" [{refs.number(target)}]")
         elif kind == _PRE:
             pre = max(0, pre - 1)
+        elif kind == _H:
+            append(_Head(0))
+        elif kind == _QUOTE:
+            quote = max(0, quote - 1)
+            append(_Quote(quote))
         elif kind == _LIST and lists:
             lists.pop()
             if not lists:
@@ -656,28 +697,49 @@ def _convert_tokens(
 
 
 def _join(out: list[str | int]) -> str:
-    """:meth:`_Converter.text` for a piece list, with fewer calls per piece."""
+    """The piece list as lines: breaks merged, spaces trimmed around them.
+
+    A line takes its prefix (``> `` per quote level, ``#`` per heading
+    level) from the markers in force when its first visible piece arrives,
+    so an empty heading or quote leaves no line at all.
+    """
     lines: list[str] = []
     pending = 0
     started = False
     buf: list[str] = []
     after_space = False  # buf's last piece ends with a space
+    quote = 0  # markers in force
+    head = 0
+    line_quote = 0  # the quote depth of the line in buf
     for piece in out:
-        if piece.__class__ is int:
+        cls = piece.__class__
+        if cls is int:
             if piece > pending:
                 pending = piece
             continue
-        if (pending or not started or after_space) and piece.__class__ is not _Raw:
+        if cls is _Quote:
+            quote = int(piece)
+            continue
+        if cls is _Head:
+            head = int(piece)
+            continue
+        if (pending or not started or after_space) and cls is not _Raw:
             piece = piece.lstrip(" ")
             if not piece:
                 continue
-        if pending:
+        if pending or not started:
             if started:
                 lines.append("".join(buf).rstrip(" "))
                 buf.clear()
                 if pending == 2:
-                    lines.append("")
+                    # A blank line inside one quote stays in it (">"), as in Markdown.
+                    lines.append(("> " * min(line_quote, quote)).rstrip(" "))
             pending = 0
+            line_quote = quote
+            if quote or head:
+                buf.append("> " * quote + ("#" * head + " " if head else ""))
+        if quote and cls is _Raw and "\n" in piece:
+            piece = piece.replace("\n", "\n" + "> " * quote)  # <pre> lines in a quote
         buf.append(piece)
         started = True
         after_space = piece[-1] == " "

@@ -22,6 +22,7 @@ from newsreader.sanitize import clean_line, safe_link
 from newsreader.sources.common import LoadFailure, bom_encoding, content_id, decode_text
 from newsreader.sources.dates import parse_date
 
+_HEADING_MARKS = re.compile(r"\A#{1,6} ")  # html_to_text's heading prefix
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _DATE_META = ("article:published_time", "og:published_time", "datepublished",
               "pubdate", "publishdate", "date", "dc.date", "dcterms.created")
@@ -143,8 +144,14 @@ def parse_html_article(data: bytes, path: Path) -> Article:
 
 
 def _drop_leading_title(text: str, titles: list[str]) -> str:
-    """The page's headline usually opens the article body too; show it once."""
+    """The page's headline usually opens the article body too; show it once.
+
+    The body's headline comes out of html_to_text as ``# Headline`` (any
+    level): the marks are the converter's, not the headline's, so they do not
+    count when comparing it with the title.
+    """
     first, _, rest = text.partition("\n\n")
+    first = _HEADING_MARKS.sub("", first, count=1)
     if rest and clean_line(first) in {t for t in titles if t}:
         return rest
     return text

@@ -2,10 +2,12 @@
 
 The body is rendered with markdown-it-py (already installed as a dependency
 of rich) to HTML and then through :func:`~newsreader.content.html_to_text`,
-so Markdown gets exactly the same treatment as feed HTML: paragraphs and
-lists kept, ``#`` marks gone, links as numbered references ``text [1]`` with
-a ``Links:`` block at the end (:class:`~newsreader.content.LinkRefs`, the
-same numbering as HTML), raw HTML made safe.
+so Markdown gets exactly the same treatment as feed HTML: paragraphs,
+lists, headings (``## Sub``) and quotes (``> ``) kept in html_to_text's
+light Markdown, links as numbered references ``text [1]`` with a ``Links:``
+block at the end (:class:`~newsreader.content.LinkRefs`, the same numbering
+as HTML), raw HTML made safe. The first ``# heading`` is taken out as the
+title before rendering, so it does not open the text as well.
 A small YAML-style front matter block (``title:``, ``date:``, ``author:``)
 is honoured when present.
 """
