@@ -58,6 +58,21 @@ def test_list_items_hang_under_their_text() -> None:
         "1234.", "wide", "marker"]
 
 
+def test_quotes_and_headings_hang_under_their_text() -> None:
+    text = ("> a quoted line wraps\n> > nested quote wraps\n## A heading that wraps\n"
+            "> - quoted item\n>")
+    assert drawn(text, wrap(text, 12, lists=True)) == [
+        "> a quoted", "  line wraps",
+        "> > nested", "    quote", "    wraps",
+        "## A heading", "   that", "   wraps",
+        "> - quoted", "    item",
+        ">",
+    ]
+    # "#hashtag" and ">>" are not marks content.py writes: nothing hangs.
+    assert drawn("#hashtag is text", wrap("#hashtag is text", 9, lists=True)) == [
+        "#hashtag", "is text"]
+
+
 def test_meta_parts_break_between_parts_never_at_a_separator() -> None:
     parts_text = "Feed  ·  Jane Doe  ·  Mon 04 Mar 2024, 09:30 UTC  ·  https://e.org/x"
     bounds = [(0, 4), (9, 17), (22, 48), (53, 68)]

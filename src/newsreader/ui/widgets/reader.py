@@ -13,9 +13,13 @@ span list is the cheap way to restyle hundreds of mentions), the active
 entity, clickable link references (``[3]``, as :mod:`newsreader.content`
 writes them; ``@click`` meta on the span, never markup, so data can't
 smuggle an action in, and only numbers the ``Links:`` block lists), the dim
-``Links:`` block and ``[image: alt]`` entries. Wrap positions don't depend
-on styles, so entities arriving later restyle without re-wrapping. List
-items hang their wrapped lines under the item's text. The border subtitle
+``Links:`` block and ``[image: alt]`` entries, and the structure content.py
+writes as light Markdown: a heading line (``## Sub``) bold in the accent
+colour, a quote line (``> ``) italic, their marks dim. The text is never
+changed (entity offsets index it); structure is only spans. Wrap positions
+don't depend on styles, so entities arriving later restyle without
+re-wrapping. List items, quotes and headings hang their wrapped lines under
+the text after their marks. The border subtitle
 shows how far down you are.
 """
 
@@ -55,6 +59,9 @@ EntityKey = tuple[str, str]  # (label, name)
 _LINK_REF = re.compile(r"\[(\d{1,4})\]")
 #: An image as content.py writes it (alt text only): shown dim, it is not prose.
 _IMAGE = re.compile(r"\[image: [^\]\n]*\]")
+#: A line's structure marks as content.py writes them: quote marks (``> `` per
+#: level; ``>`` alone is a blank line inside a quote), then a heading's ``#``s.
+_MARKS = re.compile(r"^(?:>(?: |$))*(?:#{1,6} (?=\S))?", re.MULTILINE)
 #: The action a click on a reference runs (on the screen: it knows the browser rules).
 LINK_ACTION = "screen.open_link_ref"
 #: Between the meta line's parts; a wrapped meta line never starts with it.
@@ -64,6 +71,9 @@ META_SEPARATOR = "  ·  "
 TITLE, META, CAPTION, BODY, MESSAGE = range(5)
 _PART_CLASS = {TITLE: "reader--title", META: "reader--meta", CAPTION: "reader--caption",
                MESSAGE: "reader--message"}
+#: Component classes for structure in the body (styled in newsreader.tcss).
+HEADING_CLASS = "reader--heading"
+QUOTE_CLASS = "reader--quote"
 DIM = Style(dim=True)
 _AS_SPACE = {0x09: " ", 0x2028: " ", 0x2029: " "}
 
@@ -127,7 +137,8 @@ class Reader(ScrollView, can_focus=True, inherit_bindings=False):
                 tooltip="Go to the end of the article"),
     ]
 
-    COMPONENT_CLASSES: ClassVar[set[str]] = {*ENTITY_CLASSES, *_PART_CLASS.values()}
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        *ENTITY_CLASSES, *_PART_CLASS.values(), HEADING_CLASS, QUOTE_CLASS}
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
@@ -137,6 +148,8 @@ class Reader(ScrollView, can_focus=True, inherit_bindings=False):
         self._entities: list[StoredEntity] = []
         self._active: EntityKey | None = None
         self._link_spans: list[Span] = []
+        # (start, end, component class) of heading and quote text, found once per article.
+        self._structure: list[tuple[int, int, str]] = []
         self._parts: dict[int, Content] = {}
         self._styled: dict[int, _Styled] = {}
         self._rows: list[_Row | None] = []
@@ -190,6 +203,7 @@ class Reader(ScrollView, can_focus=True, inherit_bindings=False):
         self._entities = []
         self._active = None
         self._link_spans = []
+        self._structure = []
         self._set_parts({MESSAGE: Content(safe_text(message), strip_control_codes=False)})
         self.add_class("-empty")
         self._relayout()
@@ -206,7 +220,7 @@ class Reader(ScrollView, can_focus=True, inherit_bindings=False):
         if not same:
             self._entities = []
             self._active = None
-        self._link_spans = self._find_link_spans()
+        self._link_spans, self._structure = self._find_link_spans()
         parts = {TITLE: Content(safe_line(article.title) or "(untitled)"),
                  META: self._meta(article), BODY: self._body()}
         caption = safe_line(article.caption)
@@ -314,10 +328,17 @@ class Reader(ScrollView, can_focus=True, inherit_bindings=False):
         return Content.assemble(*pieces)
 
     def _body(self) -> Content:
-        """The text with one span list: links and dim parts first, then entities on top."""
+        """The text with one span list: structure, links and dim parts first, then
+        entities on top (a mention in a heading keeps its colour, and the bold)."""
         length = len(self._text)
-        spans: list[Span] = [*self._link_spans]
         styles: dict[str, Style] = {}
+        spans: list[Span] = []
+        for start, end, name in self._structure:
+            style = styles.get(name)
+            if style is None:
+                style = styles[name] = component_style(self, name)
+            spans.append(Span(start, end, style))
+        spans.extend(self._link_spans)
         for stored in self._entities:
             active = (stored.label, stored.name) == self._active
             name = entity_class(stored.label, active=active)
@@ -334,29 +355,33 @@ class Reader(ScrollView, can_focus=True, inherit_bindings=False):
         # would shift every entity offset.
         return Content(self._text, spans, strip_control_codes=False)
 
-    def _find_link_spans(self) -> list[Span]:
-        """Spans for ``[image: ...]`` entries and the ``Links:`` block (dim) and every
-        ``[n]`` the block lists (clickable).
+    def _find_link_spans(self) -> tuple[list[Span], list[tuple[int, int, str]]]:
+        """Spans for structure marks, ``[image: ...]`` entries and the ``Links:``
+        block (dim) and every ``[n]`` the block lists (clickable); and the ranges
+        of heading and quote text with their component class.
 
         Only numbers the block actually lists get a click: ``[7]`` in running
-        text with five links is just text. The action carries the number only;
-        the screen looks the target up and applies the browser rules.
+        text with five links is just text (an image's ``[n]`` is a link like
+        any other). The action carries the number only; the screen looks the
+        target up and applies the browser rules. The ranges are kept apart
+        because their styles come from the theme and are resolved per restyle.
         """
         from newsreader.content import links_from_text
 
         text = self._text
-        spans = [Span(m.start(), m.end(), DIM) for m in _IMAGE.finditer(text)]
         links = links_from_text(text)
+        block = text.rfind("Links:\n") if links else len(text)
+        spans, structure = _structure_spans(text, block)
+        spans.extend(Span(m.start(), m.end(), DIM) for m in _IMAGE.finditer(text))
         if not links:
-            return spans
-        block = text.rfind("Links:\n")
+            return spans, structure
         spans.append(Span(block, len(text), DIM))
         for match in _LINK_REF.finditer(text):
             number = int(match.group(1))
             if 0 < number <= len(links) and links[number - 1]:
                 style = Style.from_meta({"@click": (LINK_ACTION, (number,))})
                 spans.append(Span(match.start(), match.end(), style))
-        return spans
+        return spans, structure
 
     def _restyle(self) -> None:
         """New highlights on the same lines: redraw, never re-wrap."""
@@ -559,6 +584,30 @@ class Reader(ScrollView, can_focus=True, inherit_bindings=False):
                     style += self.link_style
             self._styles[key] = style
         return style
+
+
+def _structure_spans(text: str, stop: int) -> tuple[list[Span], list[tuple[int, int, str]]]:
+    """Dim spans over quote and heading marks in ``text[:stop]``, and the
+    (start, end, class) of the text after them: a heading's words bold in the
+    accent colour, a quote's italic (a heading inside a quote gets both)."""
+    marks: list[Span] = []
+    structure: list[tuple[int, int, str]] = []
+    if not (text.startswith((">", "#")) or "\n>" in text or "\n#" in text):
+        return marks, structure  # most articles: no line starts with a mark
+    for match in _MARKS.finditer(text, 0, stop):
+        start, end = match.span()
+        if start == end:
+            continue
+        marks.append(Span(start, end, DIM))
+        line_end = text.find("\n", end, stop)
+        line_end = stop if line_end < 0 else line_end
+        if line_end == end:
+            continue  # ">" alone: a blank line inside a quote
+        if text.startswith(">", start):
+            structure.append((end, line_end, QUOTE_CLASS))
+        if text[end - 2 : end] == "# ":
+            structure.append((end, line_end, HEADING_CLASS))
+    return marks, structure
 
 
 def _meta_parts(text: str) -> list[tuple[int, int]]:

@@ -22,6 +22,10 @@ from rich.cells import cell_len, get_character_cell_size
 #: A list item as :mod:`newsreader.content` writes it (``- `` or ``1. ``, indented
 #: two spaces per level); its wrapped lines hang under the item's first word.
 LIST_ITEM = re.compile(r" *(?:[-*•]|\d{1,4}[.)]) (?=\S)")
+#: What a wrapped line hangs under: the quote marks (``> `` per level), then a
+#: heading's ``#`` marks or a list item's marker, as content.py writes them.
+#: Matches empty on a plain paragraph.
+HANGING = re.compile(r"(?:> )*(?:#{1,6} | *(?:[-*•]|\d{1,4}[.)]) )?(?=\S)")
 #: One word and the spaces after it (the paragraph's leading spaces go with its first word).
 _TOKEN = re.compile(r" *[^ ]+ *")
 
@@ -43,7 +47,8 @@ def wrap(text: str, width: int, *, start: int = 0, end: int | None = None,
     """Wrap ``text[start:end]`` to ``width`` cells; each ``\\n`` starts a new line.
 
     Words longer than a line are cut by cells. With ``lists``, a paragraph that
-    starts like a list item keeps its continuation lines under the item's text.
+    starts like a list item, a quote or a heading (:data:`HANGING`) keeps its
+    continuation lines under the text after the marks.
     """
     stop = len(text) if end is None else end
     width = max(1, width)
@@ -65,7 +70,7 @@ def _wrap_paragraph(text: str, start: int, end: int, width: int, lists: bool,
         return
     hang = 0
     if lists:
-        marker = LIST_ITEM.match(text, start, end)
+        marker = HANGING.match(text, start, end)
         # A hanging indent wider than half the line would leave too little room.
         if marker is not None and (marker.end() - start) * 2 <= width:
             hang = marker.end() - start
