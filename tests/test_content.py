@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsreader.content import LinkRefs, html_to_text, html_to_text_and_links
+from newsreader.content import _reference_html_to_text_and_links as reference
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 
@@ -284,3 +285,14 @@ def test_image_number_not_given_without_link_refs() -> None:
 def test_image_source_never_carries_escapes() -> None:
     text, links = html_to_text_and_links('<img alt="P\x1b[2J" src="https://x.org/\x1b[2J.png">')
     assert "\x1b" not in text and not any("\x1b" in link for link in links)
+
+
+def test_deep_quotes_cost_a_bounded_prefix_per_line() -> None:
+    # 10,000 nested quotes around 2,000 paragraphs: "> " * 10,000 on every line
+    # would be 40 MB of marks; deeper than the cap they are shown at the cap.
+    html = "<blockquote>" * 10_000 + "<p>x</p>" * 2_000
+    for convert in (html_to_text, lambda h: reference(h)[0]):
+        text = convert(html)
+        lines = text.split("\n")
+        assert lines[0] == "> " * 8 + "x"
+        assert len(text) < 2_000 * 40

@@ -14,20 +14,21 @@ Output rules (light Markdown, so the structure survives as plain text that
 the reader can style and a search can still match): paragraphs, headings,
 block quotes, tables rows and list blocks are separated by one blank line;
 headings start with ``#`` per level and a space (``## Sub head``); every line
-of a block quote starts with ``> `` (``> > `` when nested; a blank line inside
-a quote is ``>``); list items start with ``- `` or ``1. `` (indented two
-spaces per nesting level); ``<br>`` is a line break; ``<pre>`` keeps its
-spacing. Links are numbered references, as in
-newsboat, w3m or lynx: ``text [1]`` inline and a ``Links:`` block at the end
-(see :class:`LinkRefs`), because full URLs inline made every second line of a
-real article a URL. Only http(s)/mailto targets get a number (relative ones
+of a block quote starts with ``> `` (``> > `` when nested, eight levels at
+most; a blank line inside a quote is ``>``); list items start with ``- `` or
+``1. `` (indented two spaces per nesting level); ``<br>`` is a line break;
+``<pre>`` keeps its spacing. Links are numbered references, as in newsboat,
+w3m or lynx: ``text [1]`` inline and a ``Links:`` block at the end (see
+:class:`LinkRefs`), because full URLs inline made every second line of a real
+article a URL. Only http(s)/mailto targets get a number (relative ones
 resolved against ``base_url``); other targets (``javascript:``, ``data:``,
 unresolvable relative ones, absurdly long ones) show only the text, and a
 bare URL (text equal to its target) is shown once, as the text, with no
-number. Images show as ``[image: alt]`` when they have alt text, else
-nothing (tracking pixels); an image with alt text and an http(s) ``src``
-(same rules as links) is ``[image: alt] [n]``, its ``src`` listed with the
-links so the picture can be opened in a browser. ``<script>``/``<style>`` and similar are dropped.
+number. Images show as ``[image: alt]`` when they have alt text, else nothing
+(tracking pixels); an image with alt text and an http(s) ``src`` (same rules
+as links) is ``[image: alt] [n]``, its ``src`` listed with the links so the
+picture can be opened in a browser. ``<script>``/``<style>`` and similar are
+dropped.
 
 Two paths, one output. The html.parser converter (:class:`_Converter`) takes
 any input but costs about 0.4-0.7 ms per feed item, most of a refresh's parse
@@ -83,6 +84,7 @@ _VOID = frozenset({"br", "img", "hr", "wbr", "input", "meta", "link", "area", "b
 _SPACES = re.compile(r"[ \t\n\r\f\v]+")
 _TAGLIKE = re.compile(r"<[a-zA-Z/!?]")
 _MAX_INDENT = 8  # list nesting deeper than this is shown flat
+_MAX_QUOTE = 8  # quotes nested deeper show this many marks (a prefix per line must stay small)
 _MAX_SHOWN_LINK = 300  # longer link targets are tracking noise, not worth showing
 
 
@@ -718,7 +720,7 @@ def _join(out: list[str | int]) -> str:
                 pending = piece
             continue
         if cls is _Quote:
-            quote = int(piece)
+            quote = min(int(piece), _MAX_QUOTE)
             continue
         if cls is _Head:
             head = int(piece)
