@@ -14,8 +14,9 @@ from hypothesis import strategies as st
 
 from newsreader.entities import Span
 from newsreader.models import Article
+from newsreader.sanitize import clean_key, strip_unsafe
 from newsreader.store import Store
-from newsreader.store.convert import clean_line, clean_text, from_db_time, to_db_time
+from newsreader.store.convert import from_db_time, to_db_time
 
 ENGINE = "test:1"
 
@@ -201,12 +202,12 @@ BAD_CHARS |= set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 @given(st.text())
 def test_cleaning_never_leaves_controls_and_is_idempotent(value: str) -> None:
-    text = clean_text(value)
-    line = clean_line(value)
+    text = strip_unsafe(value)
+    line = clean_key(value)
     assert not BAD_CHARS & set(text)
     assert not (BAD_CHARS | {"\n", "\t"}) & set(line)
-    assert clean_text(text) == text
-    assert clean_line(line) == line
+    assert strip_unsafe(text) == text
+    assert clean_key(line) == line
     text.encode()  # valid UTF-8
 
 

@@ -45,8 +45,8 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any, NamedTuple
 
 from newsreader.entities import LABELS
+from newsreader.sanitize import clean_key
 from newsreader.sanitize import clean_line as _display
-from newsreader.store.convert import clean_line
 from newsreader.store.names import entity_identity, normalize_name
 
 #: The FTS5 table :mod:`newsreader.store.search` creates over articles.
@@ -386,7 +386,7 @@ class _Parser:
             else:
                 self._word(value, at, negated=negated, column="title")
             return
-        cleaned = clean_line(value).strip()
+        cleaned = clean_key(value).strip()
         if not cleaned:
             raise QueryError(_needs_value(name), *where)
         if name == "is":

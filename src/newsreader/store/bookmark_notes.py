@@ -15,7 +15,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from newsreader.store.convert import clean_line, clean_text
+from newsreader.sanitize import clean_key, strip_unsafe
 
 if TYPE_CHECKING:
     from newsreader.store.types import Bookmark
@@ -40,7 +40,7 @@ def clean_tags(tags: Iterable[str]) -> tuple[str, ...]:
     seen: set[str] = set()
     result: list[str] = []
     for tag in tags:
-        cleaned = " ".join(clean_line(str(tag)).replace(",", " ").split())[:MAX_TAG]
+        cleaned = " ".join(clean_key(str(tag)).replace(",", " ").split())[:MAX_TAG]
         if cleaned and cleaned.casefold() not in seen:
             seen.add(cleaned.casefold())
             result.append(cleaned)
@@ -66,7 +66,7 @@ class BookmarkNotes:
 
     def set_note(self, key: int, note: str) -> bool:
         """Replace the bookmark's note ("" clears it); False when ``key`` is not bookmarked."""
-        text = clean_text(str(note or ""))[:MAX_NOTE]
+        text = strip_unsafe(str(note or ""))[:MAX_NOTE]
         with self._writing() as db:
             return db.execute("UPDATE bookmarks SET note = ? WHERE article_key = ?",
                               (text, int(key))).rowcount > 0

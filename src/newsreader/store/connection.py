@@ -14,8 +14,8 @@ import sqlite3
 import time
 from pathlib import Path
 
+from newsreader.sanitize import clean_key
 from newsreader.store import schema
-from newsreader.store.convert import clean_line
 from newsreader.store.types import StoreError
 
 _MAGIC = b"SQLite format 3\x00"
@@ -25,7 +25,7 @@ MEMORY = ":memory:"
 
 def describe(path: Path | str) -> str:
     """A path fit for a one-line message (no controls, no line breaks)."""
-    return clean_line(str(path))
+    return clean_key(str(path))
 
 
 def _refuse_not_ours(path: Path | str) -> StoreError:
@@ -75,7 +75,7 @@ def _check_contents(db: sqlite3.Connection, path: Path | str) -> int:
             " (SELECT count(*) FROM sqlite_master)"
         ).fetchone()
     except sqlite3.OperationalError as exc:  # busy, locked, I/O: not the file's fault
-        raise StoreError(f"cannot read {describe(path)}: {clean_line(str(exc))}") from None
+        raise StoreError(f"cannot read {describe(path)}: {clean_key(str(exc))}") from None
     except sqlite3.DatabaseError:  # "file is not a database", "malformed"
         raise _refuse_not_ours(path) from None
     if application_id == 0 and objects == 0 and version == 0:
@@ -112,7 +112,7 @@ def _migrate(db: sqlite3.Connection, path: Path | str, version: int) -> None:
         except Exception as exc:
             if db.in_transaction:
                 db.execute("ROLLBACK")
-            reason = clean_line(str(exc)) or type(exc).__name__
+            reason = clean_key(str(exc)) or type(exc).__name__
             raise StoreError(
                 f"could not upgrade {describe(path)} to schema {target} ({reason}); "
                 f"it stays at schema {target - 1}"
@@ -168,7 +168,7 @@ def connect(path: Path | str) -> sqlite3.Connection:
             path, timeout=_BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
         )
     except sqlite3.Error as exc:
-        raise StoreError(f"cannot open {describe(path)}: {clean_line(str(exc))}") from None
+        raise StoreError(f"cannot open {describe(path)}: {clean_key(str(exc))}") from None
     try:
         db.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS:d}")
         version = _check_contents(db, path)
@@ -179,5 +179,5 @@ def connect(path: Path | str) -> sqlite3.Connection:
         raise
     except sqlite3.Error as exc:
         db.close()
-        raise StoreError(f"cannot use {describe(path)}: {clean_line(str(exc))}") from None
+        raise StoreError(f"cannot use {describe(path)}: {clean_key(str(exc))}") from None
     return db

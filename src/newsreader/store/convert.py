@@ -9,8 +9,10 @@ Text is cleaned on the way in. Sources are expected to hand over clean text
 already, but the database outlives any one bug in a source, so the store
 refuses to keep terminal escapes, C0/C1 controls (newline and tab are kept in
 multi-line fields) and bidi overrides. The rules are :mod:`newsreader.sanitize`'s,
-the one sanitiser: the names below are the store's long-standing names for
-its two store-side functions. Clean text is stored unchanged, so entity
+the one sanitiser: the store calls its :func:`~newsreader.sanitize.strip_unsafe`
+for multi-line text and :func:`~newsreader.sanitize.clean_key` for one-line
+values (never :func:`~newsreader.sanitize.clean_line`, which trims and cuts
+what it displays). Clean text is stored unchanged, so entity
 offsets computed on it stay valid; one-line values (ids, sources, links) are
 never trimmed or cut. Lone surrogates (from undecodable file names) become
 U+FFFD because SQLite only stores valid UTF-8.
@@ -21,27 +23,19 @@ from __future__ import annotations
 import hashlib
 from datetime import UTC, datetime
 
-from newsreader.sanitize import clean_key, strip_unsafe
+from newsreader.sanitize import clean_key
 
 __all__ = [
-    "clean_line",
     "clean_optional",
-    "clean_text",
     "content_hash",
     "from_db_time",
     "now_db_time",
     "to_db_time",
 ]
 
-#: Multi-line text as it may be stored and shown: newline and tab survive.
-clean_text = strip_unsafe
-
-#: One-line text (titles, names, ids): newline and tab become spaces, nothing is cut.
-clean_line = clean_key
-
 
 def clean_optional(value: str | None) -> str | None:
-    """:func:`clean_line` that lets ``None`` (an absent field) through."""
+    """:func:`~newsreader.sanitize.clean_key` that lets ``None`` (an absent field) through."""
     return None if value is None else clean_key(value)
 
 

@@ -23,12 +23,11 @@ from sys import intern
 from typing import Any
 
 from newsreader.models import Article
+from newsreader.sanitize import clean_key, strip_unsafe
 from newsreader.store.bookmark_notes import BookmarkNotes
 from newsreader.store.connection import MEMORY, connect, describe
 from newsreader.store.convert import (
-    clean_line,
     clean_optional,
-    clean_text,
     content_hash,
     from_db_time,
     now_db_time,
@@ -92,25 +91,25 @@ class _Row:
 
     @classmethod
     def of(cls, article: Article) -> _Row:
-        title = clean_line(article.title)
-        text = clean_text(article.text)
+        title = clean_key(article.title)
+        text = strip_unsafe(article.text)
         return cls(
-            source=clean_line(article.source),
-            article_id=clean_line(article.id),
-            source_name=clean_line(article.source_name),
+            source=clean_key(article.source),
+            article_id=clean_key(article.id),
+            source_name=clean_key(article.source_name),
             title=title,
             link=clean_optional(article.link),
             author=clean_optional(article.author),
             published=to_db_time(article.published),
             text=text,
-            caption=None if article.caption is None else clean_text(article.caption),
+            caption=None if article.caption is None else strip_unsafe(article.caption),
             summary_only=int(bool(article.summary_only)),
             content_hash=content_hash(title, text),
         )
 
     def with_text(self, text: str) -> _Row:
         """This row with ``text`` (cleaned) in place of its own, and the hash to match."""
-        text = clean_text(text)
+        text = strip_unsafe(text)
         return dataclasses.replace(self, text=text, content_hash=content_hash(self.title, text))
 
     def values(self) -> tuple[Any, ...]:
@@ -138,7 +137,7 @@ def _html_text(html: str, base_url: str | None) -> str:
     """
     from newsreader.content import html_to_text
 
-    return clean_text(html_to_text(html, base_url))
+    return strip_unsafe(html_to_text(html, base_url))
 
 
 def _convert_keys(db: sqlite3.Connection, keys: Iterable[int]) -> None:
@@ -199,7 +198,7 @@ def _timestamp(value: datetime | None) -> float:
 
 def _span_name(span: Any) -> str:
     """What a span stands for: its canonical name, else its own text."""
-    return clean_line(str(getattr(span, "canonical", "") or span.text)).strip()
+    return clean_key(str(getattr(span, "canonical", "") or span.text)).strip()
 
 
 class Store(EntityQueries, Subscriptions, SavedQueries, Settings, FullTextStore,
@@ -258,7 +257,7 @@ class Store(EntityQueries, Subscriptions, SavedQueries, Settings, FullTextStore,
 
     # --- plumbing -------------------------------------------------------
     def _fail(self, exc: sqlite3.Error) -> StoreError:
-        reason = clean_line(str(exc))
+        reason = clean_key(str(exc))
         # SQLITE_CORRUPT / SQLITE_NOTADB ("database disk image is malformed",
         # "file is not a database"): damage found in pages the opening checks
         # did not read.
@@ -638,7 +637,7 @@ class Store(EntityQueries, Subscriptions, SavedQueries, Settings, FullTextStore,
         """Mark every unread article (of one source, if given) read; return how many."""
         stamp = now_db_time()
         where = "read = 0" + ("" if source is None else " AND source = ?")
-        params: tuple[Any, ...] = () if source is None else (clean_line(source),)
+        params: tuple[Any, ...] = () if source is None else (clean_key(source),)
         with self._writing() as db:
             changed = db.execute(
                 f"UPDATE articles SET read = 1, read_at = ? WHERE {where}", (stamp, *params)
@@ -655,7 +654,7 @@ class Store(EntityQueries, Subscriptions, SavedQueries, Settings, FullTextStore,
         touched: a bookmarked article stays readable from its copy, under the
         same key, and keeps its entities. Returns how many rows went.
         """
-        source = clean_line(source)
+        source = clean_key(source)
         with self._writing() as db:
             if keep_ids is None:
                 deleted = db.execute("DELETE FROM articles WHERE source = ?", (source,)).rowcount
@@ -664,7 +663,7 @@ class Store(EntityQueries, Subscriptions, SavedQueries, Settings, FullTextStore,
                 db.execute("DELETE FROM temp.keep_ids")
                 db.executemany(
                     "INSERT OR IGNORE INTO temp.keep_ids VALUES (?)",
-                    ((clean_line(i),) for i in keep_ids),
+                    ((clean_key(i),) for i in keep_ids),
                 )
                 deleted = db.execute(
                     "DELETE FROM articles WHERE source = ? "
@@ -760,9 +759,9 @@ class Store(EntityQueries, Subscriptions, SavedQueries, Settings, FullTextStore,
             name = _span_name(span)
             if not name:
                 continue
-            label, norm = entity_identity(clean_line(str(span.label)), name)
+            label, norm = entity_identity(clean_key(str(span.label)), name)
             mentions.setdefault((start, end, label), (name, norm))
-        wanted = None if for_text is None else clean_text(for_text)
+        wanted = None if for_text is None else strip_unsafe(for_text)
         with self._writing() as db:
             _convert_keys(db, [key])  # offsets refer to the converted text: store it now
             row = db.execute(
@@ -775,7 +774,7 @@ class Store(EntityQueries, Subscriptions, SavedQueries, Settings, FullTextStore,
             db.execute("DELETE FROM article_entities WHERE article_key = ?", (key,))
             db.execute(
                 "INSERT INTO article_entities (article_key, engine, computed_at) VALUES (?, ?, ?)",
-                (key, clean_line(engine), now_db_time()),
+                (key, clean_key(engine), now_db_time()),
             )
             ids: dict[tuple[str, str], int] = {}
             rows = []
@@ -810,7 +809,7 @@ class Store(EntityQueries, Subscriptions, SavedQueries, Settings, FullTextStore,
             computed = db.execute(
                 "SELECT engine FROM article_entities WHERE article_key = ?", (key,)
             ).fetchone()
-            if computed is None or computed[0] != clean_line(engine):
+            if computed is None or computed[0] != clean_key(engine):
                 return None
             rows = db.execute(
                 'SELECT e.label, e.norm, m.name, m.start, m."end" '
@@ -839,13 +838,13 @@ class Store(EntityQueries, Subscriptions, SavedQueries, Settings, FullTextStore,
         articles that said "U.S.". ``engine`` limits it to mentions computed
         by that engine.
         """
-        params: list[Any] = [*entity_identity(clean_line(label), clean_line(name))]
+        params: list[Any] = [*entity_identity(clean_key(label), clean_key(name))]
         engine_filter = ""
         if engine is not None:
             engine_filter = (
                 " AND m.article_key IN (SELECT article_key FROM article_entities WHERE engine = ?)"
             )
-            params.append(clean_line(engine))
+            params.append(clean_key(engine))
         with self._reading() as db:
             rows = db.execute(
                 f"SELECT * FROM ({_ALL_HEADERS}) WHERE key IN ("

@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from newsreader.store.convert import clean_line, from_db_time
+from newsreader.sanitize import clean_key
+from newsreader.store.convert import from_db_time
 from newsreader.store.names import entity_identity, normalize_name
 from newsreader.store.types import ArticleHeader
 
@@ -46,7 +47,7 @@ class EntityFilter:
 
     def describe(self) -> str:
         """How the status line names the filter."""
-        return clean_line(self.name).strip() or "?"
+        return clean_key(self.name).strip() or "?"
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,10 +76,10 @@ class EntityArticle:
 
 def _where(label: str | None, name: str) -> tuple[str, list[Any]]:
     """SQL condition on ``entities AS e`` selecting the entity (or, label None, entities)."""
-    name = clean_line(name)
+    name = clean_key(name)
     if label is None:
         return "e.norm = ?", [normalize_name(name)]
-    return "e.label = ? AND e.norm = ?", list(entity_identity(clean_line(label), name))
+    return "e.label = ? AND e.norm = ?", list(entity_identity(clean_key(label), name))
 
 
 def _ids(label: str | None, name: str) -> tuple[str, list[Any]]:
@@ -218,7 +219,7 @@ class EntityQueries:
         default: every story has one, so they say nothing about company.
         """
         ids, params = _ids(label, name)
-        skip = [clean_line(s) for s in skip_labels]
+        skip = [clean_key(s) for s in skip_labels]
         skipping = f" AND o.label NOT IN ({', '.join('?' for _ in skip)})" if skip else ""
         with self._reading() as db:
             # Count per companion first, then look the few rows up: the

@@ -21,7 +21,8 @@ import sqlite3
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from newsreader.store.convert import clean_line, clean_text, content_hash, now_db_time
+from newsreader.sanitize import clean_key, strip_unsafe
+from newsreader.store.convert import content_hash, now_db_time
 
 __all__ = ["FullTextStore", "keep_full_text"]
 
@@ -68,7 +69,7 @@ class FullTextStore:
         stored text; an empty one is refused (ValueError): it would erase the
         summary for nothing.
         """
-        cleaned = clean_text(text)
+        cleaned = strip_unsafe(text)
         if not cleaned.strip():
             raise ValueError("the full text is empty")
         now = now_db_time()
@@ -115,7 +116,7 @@ class FullTextStore:
                 ).fetchone()
                 if found is not None:
                     return [key]
-            article_id = clean_line(ref)
+            article_id = clean_key(ref)
             rows = db.execute(
                 "SELECT key FROM articles WHERE article_id = ? "
                 "UNION SELECT article_key FROM bookmarks WHERE article_id = ? ORDER BY 1",

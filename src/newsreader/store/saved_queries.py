@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from newsreader.store.convert import clean_line, from_db_time, now_db_time
+from newsreader.sanitize import clean_key
+from newsreader.store.convert import from_db_time, now_db_time
 from newsreader.store.types import ArticleHeader, StoreError
 
 #: Longest name and query kept; longer ones are refused rather than cut.
@@ -56,7 +57,7 @@ def _header(row: Sequence[Any]) -> ArticleHeader:
 
 
 def _clean_name(name: str) -> str:
-    cleaned = clean_line(name).strip()
+    cleaned = clean_key(name).strip()
     if not cleaned:
         raise StoreError("a saved query needs a name")
     if len(cleaned) > MAX_NAME:
@@ -65,7 +66,7 @@ def _clean_name(name: str) -> str:
 
 
 def _clean_query(query: str) -> str:
-    cleaned = clean_line(query).strip()
+    cleaned = clean_key(query).strip()
     if not cleaned:
         raise StoreError("a saved query needs a query")
     if len(cleaned) > MAX_QUERY:
@@ -108,7 +109,7 @@ class SavedQueries:
 
     def saved_query(self, name: str) -> SavedQuery | None:
         """The saved query called ``name`` (exactly), or None."""
-        cleaned = clean_line(name).strip()
+        cleaned = clean_key(name).strip()
         return next((q for q in self.saved_queries() if q.name == cleaned), None)
 
     def add_saved_query(self, name: str, query: str) -> SavedQuery:
@@ -139,7 +140,7 @@ class SavedQueries:
 
     def rename_saved_query(self, name: str, new_name: str) -> bool:
         """Rename; False when ``name`` is not saved. Refuses a name already taken."""
-        old, new = clean_line(name).strip(), _clean_name(new_name)
+        old, new = clean_key(name).strip(), _clean_name(new_name)
         with self._writing() as db:
             row = db.execute("SELECT id FROM saved_queries WHERE name = ?", (old,)).fetchone()
             if row is None:
@@ -157,7 +158,7 @@ class SavedQueries:
         with self._writing() as db:
             cursor = db.execute(
                 "UPDATE saved_queries SET query = ? WHERE name = ?",
-                (text, clean_line(name).strip()),
+                (text, clean_key(name).strip()),
             )
         return cursor.rowcount > 0
 
@@ -165,13 +166,13 @@ class SavedQueries:
         """Forget a saved query (articles are untouched); False when it was not saved."""
         with self._writing() as db:
             cursor = db.execute(
-                "DELETE FROM saved_queries WHERE name = ?", (clean_line(name).strip(),)
+                "DELETE FROM saved_queries WHERE name = ?", (clean_key(name).strip(),)
             )
         return cursor.rowcount > 0
 
     def reorder_saved_queries(self, names: Sequence[str]) -> None:
         """Put the saved queries in this order; ones not named keep their order, after."""
-        wanted = [clean_line(n).strip() for n in names]
+        wanted = [clean_key(n).strip() for n in names]
         with self._writing() as db:
             rows = db.execute("SELECT id, name FROM saved_queries ORDER BY position, id").fetchall()
             rank = {name: i for i, name in enumerate(dict.fromkeys(wanted))}
@@ -186,7 +187,7 @@ class SavedQueries:
     def move_saved_query(self, name: str, step: int) -> bool:
         """Move one saved query up (negative ``step``) or down the list; False if unknown."""
         names = [q.name for q in self.saved_queries()]
-        cleaned = clean_line(name).strip()
+        cleaned = clean_key(name).strip()
         if cleaned not in names:
             return False
         index = names.index(cleaned)
@@ -198,7 +199,7 @@ class SavedQueries:
     # --- what a feed or a tag lists ----------------------------------------
     def headers_for_feed(self, url: str) -> list[ArticleHeader]:
         """The stored articles of one subscription (a folder: of every file in it)."""
-        cleaned = clean_line(url).strip()
+        cleaned = clean_key(url).strip()
         with self._reading() as db:
             row = db.execute(
                 "SELECT source, kind FROM subscriptions WHERE url = ? OR source = ? LIMIT 1",
@@ -212,7 +213,7 @@ class SavedQueries:
 
     def headers_for_tag(self, tag: str) -> list[ArticleHeader]:
         """The stored articles of every subscription carrying ``tag`` (case ignored)."""
-        wanted = clean_line(tag).strip().casefold()
+        wanted = clean_key(tag).strip().casefold()
         with self._reading() as db:
             feeds = db.execute("SELECT source, kind, tags FROM subscriptions").fetchall()
             chosen = [(source, kind) for source, kind, tags in feeds if wanted in _tags(tags)]
@@ -230,4 +231,4 @@ def _tags(value: str | None) -> set[str]:
         return set()
     if not isinstance(tags, list):
         return set()
-    return {clean_line(t).strip().casefold() for t in tags if isinstance(t, str)}
+    return {clean_key(t).strip().casefold() for t in tags if isinstance(t, str)}

@@ -44,7 +44,8 @@ from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from newsreader.query import FTS_TABLE, CompiledQuery, Query, QueryError, parse_query
-from newsreader.store.convert import clean_line, from_db_time
+from newsreader.sanitize import clean_key
+from newsreader.store.convert import from_db_time
 from newsreader.store.types import ArticleHeader, StoreError
 
 if TYPE_CHECKING:
@@ -72,7 +73,7 @@ _NO_FLOOR = 2**63 - 1  # above every key: the "older than the window" tail is ev
 #: sorted); a larger one is checked row by row along the date index.
 DRIVE_MAX = 1500
 # Highlight markers: control characters the store never keeps in text
-# (clean_text drops every C0 control but newline and tab), so they cannot
+# (strip_unsafe drops every C0 control but newline and tab), so they cannot
 # collide with article content. They never leave this module.
 _OPEN, _CLOSE = "\x02", "\x03"
 _MARKERS = re.compile("([\x02\x03])")
@@ -537,7 +538,7 @@ def _connection(source: Store | sqlite3.Connection) -> Iterator[sqlite3.Connecti
         try:
             yield source
         except sqlite3.Error as exc:
-            raise StoreError(f"database error: {clean_line(str(exc))}") from None
+            raise StoreError(f"database error: {clean_key(str(exc))}") from None
     else:
         with source._reading() as db:
             yield db
@@ -560,7 +561,7 @@ def _run(
         if "fts5" in message:
             # The MATCH string is built from quoted tokens only, so this is
             # a bug here rather than a bad query; still, say it in one line.
-            raise QueryError(f"cannot search for that ({clean_line(message)})", 0) from None
+            raise QueryError(f"cannot search for that ({clean_key(message)})", 0) from None
         raise
     finally:
         if should_stop is not None:

@@ -16,7 +16,8 @@ from collections.abc import Iterable
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
-from newsreader.store.convert import clean_line, now_db_time
+from newsreader.sanitize import clean_key
+from newsreader.store.convert import now_db_time
 
 #: Longest key and encoded value kept: settings are short by nature.
 MAX_KEY = 100
@@ -37,7 +38,7 @@ class Settings:
         """The stored value of ``key`` (decoded JSON), or ``default``; never raises on bad data."""
         with self._reading() as db:
             row = db.execute("SELECT value FROM settings WHERE key = ?",
-                             (clean_line(key)[:MAX_KEY],)).fetchone()
+                             (clean_key(key)[:MAX_KEY],)).fetchone()
         if row is None:
             return default
         try:
@@ -47,7 +48,7 @@ class Settings:
 
     def set_setting(self, key: str, value: Any) -> None:
         """Remember ``value`` (anything JSON can hold) under ``key``; None forgets it."""
-        name = clean_line(key)[:MAX_KEY]
+        name = clean_key(key)[:MAX_KEY]
         if not name:
             raise ValueError("a setting needs a name")
         with self._writing() as db:

@@ -20,7 +20,8 @@ from contextlib import AbstractContextManager
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from newsreader.store.convert import clean_line, from_db_time, now_db_time, to_db_time
+from newsreader.sanitize import clean_key
+from newsreader.store.convert import from_db_time, now_db_time, to_db_time
 from newsreader.store.types import Feed, FeedSpec, StoreError
 
 _KINDS = ("url", "file", "folder")
@@ -66,7 +67,7 @@ def infer_kind(url: str) -> str:
 
 def clean_tags(tags: Iterable[str]) -> tuple[str, ...]:
     """Tags as stored: one line each, trimmed, no empties, no repeats, order kept."""
-    cleaned = (clean_line(str(tag)).strip() for tag in tags)
+    cleaned = (clean_key(str(tag)).strip() for tag in tags)
     return tuple(dict.fromkeys(tag for tag in cleaned if tag))
 
 
@@ -77,7 +78,7 @@ def _validator(value: str | None) -> str | None:
     control characters (a hostile server) is not stored at all, which costs
     that server its 304s and nothing else.
     """
-    if value is None or clean_line(value) != value or "\n" in value or "\t" in value:
+    if value is None or clean_key(value) != value or "\n" in value or "\t" in value:
         return None
     return value
 
@@ -190,7 +191,7 @@ class Subscriptions:
     @staticmethod
     def _find(db: sqlite3.Connection, url: str) -> tuple[int, str, str, str] | None:
         """``(id, url, source, kind)`` of the feed at ``url`` (current first, then original)."""
-        url = clean_line(url).strip()
+        url = clean_key(url).strip()
         for column in ("url", "source"):
             row = db.execute(
                 f"SELECT id, url, source, kind FROM subscriptions WHERE {column} = ?", (url,)
@@ -224,14 +225,14 @@ class Subscriptions:
         """
         prepared = []
         for spec in specs:
-            url = clean_line(spec.url).strip()
+            url = clean_key(spec.url).strip()
             if not url:
                 raise StoreError("a subscription needs a URL")
             kind = spec.kind or infer_kind(url)
             if kind not in _KINDS:
-                raise StoreError(f"unknown subscription kind {clean_line(kind)!r}")
-            title = clean_line(spec.title).strip() if spec.title else None
-            site = clean_line(spec.site_url).strip() if spec.site_url else None
+                raise StoreError(f"unknown subscription kind {clean_key(kind)!r}")
+            title = clean_key(spec.title).strip() if spec.title else None
+            site = clean_key(spec.site_url).strip() if spec.site_url else None
             prepared.append((url, kind, title or None, clean_tags(spec.tags), site or None))
         results: list[bool] = []
         now = now_db_time()
@@ -265,7 +266,7 @@ class Subscriptions:
 
     def rename_feed(self, url: str, title: str | None) -> bool:
         """Give the feed the user's own title; an empty or None title goes back to the feed's."""
-        cleaned = clean_line(title).strip() if title else ""
+        cleaned = clean_key(title).strip() if title else ""
         return self._update(url, "user_title = ?", (cleaned or None,))
 
     def set_feed_tags(self, url: str, tags: Iterable[str]) -> bool:
@@ -322,7 +323,7 @@ class Subscriptions:
                 return None
             feed_id, stored_url = found[0], found[1]
             if new_url:
-                moved = clean_line(new_url).strip()
+                moved = clean_key(new_url).strip()
                 if moved and moved != stored_url and self._find(db, moved) in (None, found):
                     db.execute("UPDATE subscriptions SET url = ? WHERE id = ?", (moved, feed_id))
                     stored_url = moved
@@ -338,11 +339,11 @@ class Subscriptions:
                 (
                     _validator(etag),
                     _validator(last_modified),
-                    clean_line(body_hash) if body_hash else None,
+                    clean_key(body_hash) if body_hash else None,
                     to_db_time(next_attempt),
                     now,
-                    now if error is None else clean_line(error) or "error",
-                    clean_line(title).strip() or None if title else None,
+                    now if error is None else clean_key(error) or "error",
+                    clean_key(title).strip() or None if title else None,
                     feed_id,
                 ),
             )
@@ -398,7 +399,7 @@ class Subscriptions:
         """
         if max_age_days is None and max_count is None:
             return 0
-        source = clean_line(source)
+        source = clean_key(source)
         now = now or datetime.now(UTC)
         with self._writing() as db:
             victims: dict[int, str] = {}
@@ -447,12 +448,12 @@ class Subscriptions:
             db.execute("DELETE FROM temp.present_ids")
             db.executemany(
                 "INSERT OR IGNORE INTO temp.present_ids VALUES (?)",
-                ((clean_line(i),) for i in present_ids),
+                ((clean_key(i),) for i in present_ids),
             )
             gone = db.execute(
                 "DELETE FROM tombstones WHERE source = ? AND deleted_at < ? "
                 "AND article_id NOT IN (SELECT id FROM temp.present_ids)",
-                (clean_line(source), cutoff),
+                (clean_key(source), cutoff),
             ).rowcount
             db.execute("DELETE FROM temp.present_ids")
         return gone
@@ -462,6 +463,6 @@ class Subscriptions:
         with self._reading() as db:
             rows = db.execute(
                 "SELECT article_id FROM tombstones WHERE source = ? ORDER BY article_id",
-                (clean_line(source),),
+                (clean_key(source),),
             ).fetchall()
         return [row[0] for row in rows]
