@@ -413,3 +413,31 @@ def test_salience_order_credits_a_headline_alias_and_keeps_every_entity() -> Non
     nowhere = StoredEntity("ORG", "Ghost", 0, ())
     assert salience_order([france, uk, nowhere], text, "UK says no") == [uk, france, nowhere]
     assert salience_order([france, uk, nowhere], text, "") == [france, uk, nowhere]
+
+
+async def test_g_and_G_reach_the_ends_of_the_entity_lists(db_path, feed, fake_extractor):
+    """Every list takes the same vim keys: the sidebar and both entity-view lists too."""
+    app = make_app(db_path, feed, fake_extractor)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await go_to(app, pilot, TITLES["A"])
+        _, _, sidebar = panes(app)
+        await focus_entity(app, pilot, MERKEL)
+        await pilot.press("G")
+        last = sidebar.highlighted
+        assert last is not None and last > 0
+        await pilot.press("g")
+        assert sidebar.highlighted is not None and sidebar.highlighted < last
+        await focus_entity(app, pilot, MERKEL)
+        await pilot.press("v")
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, EntityScreen)
+        screen.articles.focus()
+        await pilot.press("G")
+        assert screen.articles.highlighted == screen.articles.option_count - 1
+        await pilot.press("g")
+        assert screen.articles.highlighted == 0
+        screen.company.focus()
+        await pilot.press("G")
+        assert screen.company.highlighted == screen.company.option_count - 1

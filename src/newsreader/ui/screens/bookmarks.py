@@ -34,6 +34,7 @@ from textual.worker import Worker, WorkerState
 
 from newsreader.ui.text import safe_line
 from newsreader.ui.undo import UndoSlot
+from newsreader.ui.widgets.list_keys import list_bindings
 
 if TYPE_CHECKING:
     from newsreader.store.bookmark_notes import NotedBookmark
@@ -96,14 +97,7 @@ class BookmarkList(OptionList):
     """The bookmarks, newest first."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j", "cursor_down", "Down", show=False, id="bookmarks.down",
-                tooltip="Next bookmark"),
-        Binding("k", "cursor_up", "Up", show=False, id="bookmarks.up",
-                tooltip="Previous bookmark"),
-        Binding("g", "first", "First", show=False, id="bookmarks.first",
-                tooltip="First (newest) bookmark"),
-        Binding("G", "last", "Last", show=False, id="bookmarks.last",
-                tooltip="Last (oldest) bookmark"),
+        *list_bindings("bookmarks", "bookmark", first="newest", last="oldest"),
         Binding("enter", "select", "Read", id="bookmarks.open",
                 tooltip="Read this article (in the main screen)"),
     ]

@@ -29,6 +29,7 @@ from newsreader.entities import GROUPS
 from newsreader.ui.colors import ENTITY_CLASSES, component_style, entity_class
 from newsreader.ui.messages import EntityViewLoaded
 from newsreader.ui.text import safe_line
+from newsreader.ui.widgets.list_keys import list_bindings
 
 if TYPE_CHECKING:
     from newsreader.store import EntityArticle, EntityRef
@@ -72,10 +73,7 @@ class EntityArticles(OptionList):
     """The entity's articles, newest first."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j", "cursor_down", "Down", show=False, id="entity_view.articles.down",
-                tooltip="Next article"),
-        Binding("k", "cursor_up", "Up", show=False, id="entity_view.articles.up",
-                tooltip="Previous article"),
+        *list_bindings("entity_view.articles", "article", first="newest", last="oldest"),
         Binding("enter", "select", "Open", id="entity_view.articles.open",
                 tooltip="Open this article, with the entity emphasised"),
     ]
@@ -92,10 +90,7 @@ class EntityCompany(OptionList):
     """Entities most often mentioned in the same articles."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j", "cursor_down", "Down", show=False, id="entity_view.company.down",
-                tooltip="Next entity"),
-        Binding("k", "cursor_up", "Up", show=False, id="entity_view.company.up",
-                tooltip="Previous entity"),
+        *list_bindings("entity_view.company", "entity"),
         Binding("enter", "select", "View", id="entity_view.company.open",
                 tooltip="Open this entity's own view"),
     ]

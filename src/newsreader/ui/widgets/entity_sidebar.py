@@ -25,6 +25,7 @@ from newsreader.entities import GROUPS, Span
 from newsreader.entities.aliases import fold_key, rank_entities
 from newsreader.ui.colors import ENTITY_CLASSES, component_style, entity_class
 from newsreader.ui.text import safe_line
+from newsreader.ui.widgets.list_keys import list_bindings
 
 if TYPE_CHECKING:
     from newsreader.store import ArticleHeader, StoredEntity
@@ -79,10 +80,7 @@ class EntitySidebar(OptionList):
     the related articles."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j", "cursor_down", "Down", show=False, id="entities.down",
-                tooltip="Next entity"),
-        Binding("k", "cursor_up", "Up", show=False, id="entities.up",
-                tooltip="Previous entity"),
+        *list_bindings("entities", "entity"),
         Binding("enter", "select", "Highlight", id="entities.select",
                 tooltip="Highlight this entity's mentions (on a related article: open it)"),
     ]
