@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Sparkline
-from textual.worker import WorkerFailed, WorkerState
+from textual.worker import WorkerCancelled, WorkerFailed, WorkerState
 
 from newsreader.ui.app import NewsReaderApp
 from newsreader.ui.screens.entity import ArticleOption, CompanyOption, EntityScreen
@@ -51,7 +51,7 @@ def make_app(db_path: Path, feed: str, extractor: object) -> NewsReaderApp:
 async def settle(app: NewsReaderApp, pilot: Pilot) -> None:
     """Wait until no worker runs on any screen and the message queues are drained."""
     for _ in range(30):
-        with contextlib.suppress(WorkerFailed):
+        with contextlib.suppress(WorkerFailed, WorkerCancelled):
             await app.workers.wait_for_complete()
         await pilot.pause()
         if not any(w.state in (WorkerState.PENDING, WorkerState.RUNNING) for w in app.workers):

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.worker import WorkerFailed, WorkerState
+from textual.worker import WorkerCancelled, WorkerFailed, WorkerState
 
 from newsreader.ui.app import NewsReaderApp
 
@@ -21,7 +21,8 @@ from newsreader.ui.app import NewsReaderApp
 async def _settle(pilot: Pilot) -> None:
     app = pilot.app
     for _ in range(20):
-        with contextlib.suppress(WorkerFailed):  # failures are asserted on, not raised
+        # Failures are asserted on, not raised; a replaced exclusive worker ends cancelled.
+        with contextlib.suppress(WorkerFailed, WorkerCancelled):
             await app.workers.wait_for_complete()
         await pilot.pause()
         if not any(w.state in (WorkerState.PENDING, WorkerState.RUNNING) for w in app.workers):

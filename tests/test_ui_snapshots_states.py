@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.worker import WorkerFailed, WorkerState
+from textual.worker import WorkerCancelled, WorkerFailed, WorkerState
 
 from newsreader.ui.app import NewsReaderApp
 from newsreader.ui.widgets.entity_sidebar import EntityOption
@@ -26,7 +26,7 @@ TITLE = "Merkel visits Siemens in Berlin"
 async def _settle(pilot: Pilot) -> None:
     app = pilot.app
     for _ in range(30):
-        with contextlib.suppress(WorkerFailed):
+        with contextlib.suppress(WorkerFailed, WorkerCancelled):
             await app.workers.wait_for_complete()
         await pilot.pause()
         if not any(w.state in (WorkerState.PENDING, WorkerState.RUNNING) for w in app.workers):
