@@ -36,13 +36,14 @@ def make_app(db_path: Path, sources: list[str], extractor: object | None = None)
     return app
 
 
-async def settle(app: NewsReaderApp, pilot: Pilot) -> None:
+async def settle(app: NewsReaderApp, pilot: Pilot, rounds: int = 20) -> None:
     """Wait until no worker runs and the message queues are drained.
 
     Handlers start new workers (headers -> article -> entities), so one wait is
-    not enough; loop until a pass finds nothing running.
+    not enough; loop until a pass finds nothing running, at most ``rounds``
+    times. Every UI test and snapshot settles through this one helper.
     """
-    for _ in range(20):
+    for _ in range(rounds):
         # Failures are asserted on, not raised; an exclusive worker replaced
         # by a newer one (the feeds pane re-read) ends cancelled, which is normal.
         with contextlib.suppress(WorkerFailed, WorkerCancelled):

@@ -9,13 +9,11 @@ A "Merkel visits Siemens in Berlin" (both 4 March), C "Merkel in Munich"
 
 from __future__ import annotations
 
-import contextlib
 from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Sparkline
-from textual.worker import WorkerCancelled, WorkerFailed, WorkerState
 
 from newsreader.ui.app import NewsReaderApp
 from newsreader.ui.screens.entity import ArticleOption, CompanyOption, EntityScreen
@@ -24,6 +22,7 @@ from newsreader.ui.screens.main import MainScreen
 from newsreader.ui.widgets.article_list import ArticleList
 from newsreader.ui.widgets.entity_sidebar import EntityOption, EntitySidebar, RelatedOption
 from newsreader.ui.widgets.reader import Reader
+from test_ui_app import settle as settle_app
 
 SIZE = (120, 40)
 MERKEL = ("PERSON", "Angela Merkel")
@@ -49,15 +48,8 @@ def make_app(db_path: Path, feed: str, extractor: object) -> NewsReaderApp:
 
 
 async def settle(app: NewsReaderApp, pilot: Pilot) -> None:
-    """Wait until no worker runs on any screen and the message queues are drained."""
-    for _ in range(30):
-        with contextlib.suppress(WorkerFailed, WorkerCancelled):
-            await app.workers.wait_for_complete()
-        await pilot.pause()
-        if not any(w.state in (WorkerState.PENDING, WorkerState.RUNNING) for w in app.workers):
-            await pilot.pause()
-            return
-    raise AssertionError("workers never settled")
+    """:func:`test_ui_app.settle` with more rounds: entity views start workers of their own."""
+    await settle_app(app, pilot, rounds=30)
 
 
 def main_screen(app: NewsReaderApp) -> MainScreen:

@@ -7,25 +7,17 @@ Regenerate with ``--snapshot-update`` only after looking at the new SVG.
 
 from __future__ import annotations
 
-import contextlib
 from pathlib import Path
 
 from textual.pilot import Pilot
-from textual.worker import WorkerCancelled, WorkerFailed, WorkerState
 
 from newsreader.ui.app import NewsReaderApp
 from newsreader.ui.widgets.entity_sidebar import EntityOption
+from test_ui_app import settle
 
 
 async def _settle(pilot: Pilot) -> None:
-    app = pilot.app
-    for _ in range(30):
-        with contextlib.suppress(WorkerFailed, WorkerCancelled):
-            await app.workers.wait_for_complete()
-        await pilot.pause()
-        if not any(w.state in (WorkerState.PENDING, WorkerState.RUNNING) for w in app.workers):
-            break
-    await pilot.pause()
+    await settle(pilot.app, pilot, rounds=30)
 
 
 async def _open_merkel(pilot: Pilot) -> None:

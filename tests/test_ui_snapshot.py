@@ -8,26 +8,18 @@ only after looking at the new SVG in ``snapshot_report.html``.
 
 from __future__ import annotations
 
-import contextlib
 from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.worker import WorkerCancelled, WorkerFailed, WorkerState
 
 from newsreader.ui.app import NewsReaderApp
+from test_ui_app import settle
 
 
 async def _settle(pilot: Pilot) -> None:
-    app = pilot.app
-    for _ in range(20):
-        # Failures are asserted on, not raised; a replaced exclusive worker ends cancelled.
-        with contextlib.suppress(WorkerFailed, WorkerCancelled):
-            await app.workers.wait_for_complete()
-        await pilot.pause()
-        if not any(w.state in (WorkerState.PENDING, WorkerState.RUNNING) for w in app.workers):
-            break
-    app.clear_notifications()
+    await settle(pilot.app, pilot)
+    pilot.app.clear_notifications()
     await pilot.pause()
 
 

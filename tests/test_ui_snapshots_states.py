@@ -9,29 +9,21 @@ only after looking at each new SVG as a picture.
 
 from __future__ import annotations
 
-import contextlib
 from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.worker import WorkerCancelled, WorkerFailed, WorkerState
 
 from newsreader.ui.app import NewsReaderApp
 from newsreader.ui.widgets.entity_sidebar import EntityOption
+from test_ui_app import settle
 
 SIZES = {"80x24": (80, 24), "160x45": (160, 45)}
 TITLE = "Merkel visits Siemens in Berlin"
 
 
 async def _settle(pilot: Pilot) -> None:
-    app = pilot.app
-    for _ in range(30):
-        with contextlib.suppress(WorkerFailed, WorkerCancelled):
-            await app.workers.wait_for_complete()
-        await pilot.pause()
-        if not any(w.state in (WorkerState.PENDING, WorkerState.RUNNING) for w in app.workers):
-            break
-    await pilot.pause()
+    await settle(pilot.app, pilot, rounds=30)
 
 
 async def _done(pilot: Pilot) -> None:

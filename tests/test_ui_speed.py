@@ -6,17 +6,14 @@ in ``bench/`` time it).
 
 from __future__ import annotations
 
-import contextlib
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-
-from textual.pilot import Pilot
-from textual.worker import WorkerCancelled, WorkerFailed, WorkerState
 
 from newsreader.models import Article
 from newsreader.store import Store
 from newsreader.ui.app import NewsReaderApp
 from newsreader.ui.screens.main import FIRST_PAGE, MainScreen
+from test_ui_app import settle
 
 BASE = datetime(2026, 1, 1, tzinfo=UTC)
 COUNT = FIRST_PAGE * 2 + 7
@@ -30,17 +27,6 @@ def _fill(db_path: Path) -> None:
                     published=BASE + timedelta(minutes=i))
             for i in range(COUNT)
         )
-
-
-async def _settle(app: NewsReaderApp, pilot: Pilot) -> None:
-    for _ in range(20):
-        with contextlib.suppress(WorkerFailed, WorkerCancelled):
-            await app.workers.wait_for_complete()
-        await pilot.pause()
-        if not any(w.state in (WorkerState.PENDING, WorkerState.RUNNING) for w in app.workers):
-            await pilot.pause()
-            return
-    raise AssertionError("workers never settled")
 
 
 class CountingStore:
@@ -69,7 +55,7 @@ async def test_first_page_then_whole_list_read_once(tmp_path: Path, fake_extract
     counting = CountingStore(Store.open(db_path))
     app._store = counting  # type: ignore[assignment]
     async with app.run_test(size=(120, 40)) as pilot:
-        await _settle(app, pilot)
+        await settle(app, pilot)
         screen = app.screen
         assert isinstance(screen, MainScreen)
         assert screen.articles.row_count == COUNT
@@ -80,6 +66,6 @@ async def test_first_page_then_whole_list_read_once(tmp_path: Path, fake_extract
             "bookmarked_only": False}]
         assert screen._counts[0] == COUNT
         await pilot.press("G")
-        await _settle(app, pilot)
+        await settle(app, pilot)
         assert screen.reader.article is not None
         assert screen.reader.article.title == "Story 0"
