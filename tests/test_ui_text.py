@@ -53,3 +53,13 @@ def test_escape_sequences_become_inert_text():
 )
 def test_web_link_opens_only_http_and_https(url, expected):
     assert web_link(url) == expected
+
+
+def test_a_failed_worker_is_one_clean_line() -> None:
+    from newsreader.ui.text import failure_line, failure_reason
+
+    error = ValueError("bad \x1b[31mfeed\x1b[0m\nsecond line")
+    assert failure_reason(None) == "failed"
+    line = failure_line("Load \u202earticle", error)
+    assert line.startswith("Load article: ValueError: bad")
+    assert "\x1b" not in line and "\n" not in line and "\u202e" not in line

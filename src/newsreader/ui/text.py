@@ -51,3 +51,17 @@ def web_link(url: str | None) -> str | None:
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         return None
     return link
+
+
+def failure_reason(error: BaseException | None) -> str:
+    """A failed worker's error as one clean line: ``Kind: message``.
+
+    Exception messages can carry data (a feed's bytes, a path), so they are
+    cleaned like anything else shown; every screen reports failures this way.
+    """
+    return safe_line(f"{type(error).__name__}: {error}" if error is not None else "failed")
+
+
+def failure_line(what: str, error: BaseException | None) -> str:
+    """A failed worker as one notice line: ``what: Kind: message``."""
+    return f"{safe_line(what)}: {failure_reason(error)}"

@@ -32,7 +32,7 @@ from textual.widgets import Footer, Input, Label, OptionList, RadioButton, Radio
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
-from newsreader.ui.text import safe_line
+from newsreader.ui.text import failure_line, safe_line
 from newsreader.ui.undo import UndoSlot
 from newsreader.ui.widgets.list_keys import list_bindings
 
@@ -338,11 +338,10 @@ class BookmarksScreen(Screen[int | None]):
         """A failed read or write is one plain notice; the view stays usable."""
         if event.state != WorkerState.ERROR:
             return
-        error = event.worker.error
-        reason = f"{type(error).__name__}: {error}" if error is not None else "failed"
         self.bookmark_list.loading = False
         what = event.worker.description or "Bookmarks"
-        self.notify(f"{what}: {safe_line(reason)}", severity="error", markup=False, timeout=8)
+        self.notify(failure_line(what, event.worker.error), severity="error", markup=False,
+                    timeout=8)
 
 
 def _with(item: NotedBookmark, **changes: object) -> NotedBookmark:

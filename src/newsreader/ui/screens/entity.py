@@ -28,7 +28,7 @@ from textual.worker import Worker, WorkerState
 from newsreader.entities import GROUPS
 from newsreader.ui.colors import ENTITY_CLASSES, component_style, entity_class
 from newsreader.ui.messages import EntityViewLoaded
-from newsreader.ui.text import safe_line
+from newsreader.ui.text import failure_line, safe_line
 from newsreader.ui.widgets.list_keys import list_bindings
 
 if TYPE_CHECKING:
@@ -189,10 +189,9 @@ class EntityScreen(Screen[None]):
     def _worker_failed(self, event: Worker.StateChanged) -> None:
         if event.state != WorkerState.ERROR:
             return
-        error = event.worker.error
-        reason = f"{type(error).__name__}: {error}" if error is not None else "failed"
         self.articles.loading = False
-        self.notify(f"Entity view: {reason}", severity="error", markup=False, timeout=8)
+        self.notify(failure_line("Entity view", event.worker.error), severity="error",
+                    markup=False, timeout=8)
 
     def on_entity_view_loaded(self, message: EntityViewLoaded) -> None:
         if message.entity != self.entity:

@@ -44,7 +44,7 @@ from newsreader.ui.messages import (
 )
 from newsreader.ui.screens.feeds_actions import FeedsActions, StartupRefresh, view_headers
 from newsreader.ui.screens.reader_keys import READER_BINDINGS, ReaderKeys
-from newsreader.ui.text import safe_line, web_link
+from newsreader.ui.text import failure_reason, safe_line, web_link
 from newsreader.ui.widgets.article_list import ArticleList
 from newsreader.ui.widgets.entity_sidebar import EntityOption, EntitySidebar, RelatedOption
 from newsreader.ui.widgets.feeds_pane import FeedsPane, FeedView
@@ -417,10 +417,9 @@ class MainScreen(ReaderKeys, FeedsActions):
         """Any worker error becomes one plain notification; the app keeps running."""
         if event.state != WorkerState.ERROR:
             return
-        error = event.worker.error
         what = event.worker.description or event.worker.name
-        reason = f"{type(error).__name__}: {error}" if error is not None else "failed"
-        self.notify(f"{what}: {reason}", severity="error", markup=False, timeout=8)
+        reason = failure_reason(event.worker.error)
+        self.notify(f"{safe_line(what)}: {reason}", severity="error", markup=False, timeout=8)
         if event.worker.group == "article":
             self._release_frame()
         if event.worker.group == "sources":
