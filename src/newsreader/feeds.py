@@ -417,11 +417,12 @@ def refresh_feeds(
         defer_html=True,
     )
     try:
-        for result in results:
-            record(_store_result(store, by_url[result.feed.url], result))
-            if stop() and len(summary.reports) < summary.total:
-                summary.cancelled = True
-                break
+        with store.bulk_writes():
+            for result in results:
+                record(_store_result(store, by_url[result.feed.url], result))
+                if stop() and len(summary.reports) < summary.total:
+                    summary.cancelled = True
+                    break
     finally:
         results.close()  # type: ignore[attr-defined]
     return summary
