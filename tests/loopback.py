@@ -25,6 +25,7 @@ class FeedServer:
     def __init__(self) -> None:
         self.routes: dict[str, Route] = {}
         self.requests: list[tuple[str, dict[str, str]]] = []
+        self.peers: list[tuple[str, int]] = []  # the client address of each request
         self.lock = threading.Lock()
         self.in_flight = 0
         self.max_in_flight = 0
@@ -40,6 +41,7 @@ class FeedServer:
             def do_GET(self) -> None:
                 with server.lock:
                     server.requests.append((self.path, dict(self.headers.items())))
+                    server.peers.append(self.client_address)
                     server.in_flight += 1
                     server.max_in_flight = max(server.max_in_flight, server.in_flight)
                 route = server.routes.get(self.path) or server.routes.get(

@@ -20,6 +20,8 @@ from newsreader.sources.refresh import (
     FeedResult,
     FeedState,
     _fetch_in_workers,
+    _Options,
+    fetch_and_parse,
     make_parse_pool,
     refresh,
 )
@@ -108,3 +110,16 @@ def test_a_broken_chunk_fails_only_its_feeds(server: FeedServer) -> None:
     assert len(results) == 3
     assert {r.status for r in results} == {"error"}
     assert {r.error for r in results} == {"unexpected error (RuntimeError)"}
+
+
+def test_a_worker_reuses_its_connections_across_chunks(server: FeedServer) -> None:
+    """Chunks run by one worker share its client: later chunks reuse kept-alive connections."""
+    for n in range(4):
+        server.routes[f"/k{n}"] = rss_route()
+    options = _Options(1, 10.0, 10_000_000, "test-agent", False, True)
+    feeds = [FeedState(server.url(f"/k{n}")) for n in range(4)]
+    first = fetch_and_parse(feeds[:2], options)  # called here as a worker process would
+    second = fetch_and_parse(feeds[2:], options)
+    assert len(first) == len(second) == 2
+    assert len(server.peers) == 4
+    assert len(set(server.peers)) == 1  # one connection slot: one connection for all four
