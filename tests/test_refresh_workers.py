@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 
@@ -19,9 +20,9 @@ from loopback import FeedServer
 from newsreader.sources.refresh import (
     FeedResult,
     FeedState,
-    _fetch_in_workers,
     _Options,
     fetch_and_parse,
+    fetch_in_workers,
     make_parse_pool,
     refresh,
 )
@@ -50,11 +51,11 @@ def test_who_fetches(pool: ProcessPoolExecutor) -> None:
     new, known = FeedState("http://127.0.0.1/a"), FeedState("http://127.0.0.1/b", etag='"1"')
     hashed = FeedState("http://127.0.0.1/c", body_hash="ab")
     with ThreadPoolExecutor(1) as threads:
-        assert not _fetch_in_workers([new], threads, True)
-    assert _fetch_in_workers([known], pool, True)
-    assert _fetch_in_workers([known, new], None, True)
-    assert not _fetch_in_workers([known, hashed], None, True)
-    assert not _fetch_in_workers([new], None, False)
+        assert not fetch_in_workers([new], threads, True)
+    assert fetch_in_workers([known], pool, True)
+    assert fetch_in_workers([known, new], None, True)
+    assert not fetch_in_workers([known, hashed], None, True)
+    assert not fetch_in_workers([new], None, False)
 
 
 def test_many_feeds_in_chunks_each_once(server: FeedServer, pool: ProcessPoolExecutor) -> None:
@@ -123,3 +124,58 @@ def test_a_worker_reuses_its_connections_across_chunks(server: FeedServer) -> No
     assert len(first) == len(second) == 2
     assert len(server.peers) == 4
     assert len(set(server.peers)) == 1  # one connection slot: one connection for all four
+
+
+def _start_method(pool: ProcessPoolExecutor) -> str:
+    return pool._mp_context.get_start_method()  # type: ignore[attr-defined]
+
+
+def test_a_pool_is_forked_only_from_a_process_without_other_threads() -> None:
+    """fork_if_alone forks (warm workers, at once) only while no other thread runs."""
+    import subprocess
+    import sys
+    import textwrap
+
+    code = textwrap.dedent("""
+        from newsreader.sources.refresh import make_parse_pool
+        pool = make_parse_pool(1, fork_if_alone=True)
+        print(pool._mp_context.get_start_method(), len(pool._processes))
+        pool.shutdown()
+    """)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60, check=True)
+    assert done.stdout.split() == ["fork", "1"]  # forked before the call returned
+
+    import threading
+
+    other = threading.Event()
+    thread = threading.Thread(target=other.wait, daemon=True)
+    thread.start()
+    try:
+        pool = make_parse_pool(1, fork_if_alone=True)
+        try:
+            assert _start_method(pool) == "forkserver"
+        finally:
+            pool.shutdown()
+    finally:
+        other.set()
+        thread.join()
+
+
+def test_newsreader_refresh_in_its_own_process(server: FeedServer, tmp_path: Path) -> None:
+    """The command, single-threaded, forks its workers: the articles arrive as always."""
+    import json
+    import subprocess
+    import sys
+
+    server.routes["/own"] = rss_route()
+    db = tmp_path / "s.db"
+    command = [sys.executable, "-m", "newsreader"]
+    subprocess.run([*command, "add", "--no-fetch", server.url("/own"), "--db", str(db)],
+                   check=True, capture_output=True, timeout=60)
+    done = subprocess.run([*command, "refresh", "--json", "--db", str(db)],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    (line,) = [json.loads(text) for text in done.stdout.splitlines() if text.strip()]
+    assert (line["status"], line["error"]) == ("new", None)
+    assert line["new"] >= 1

@@ -395,7 +395,7 @@ def refresh_feeds(
     if stop():
         summary.cancelled = True
         return summary
-    from newsreader.sources.refresh import refresh
+    from newsreader.sources.refresh import fetch_in_workers, make_parse_pool
 
     by_url = {feed.url: feed for feed in remote}
     states = [
@@ -405,6 +405,37 @@ def refresh_feeds(
         )
         for feed in remote
     ]
+    own_pool = None
+    if executor is None and fetch_in_workers(states, None, parse_in_processes):
+        # Made here, before the refresh (or the store) starts a thread, so a
+        # single-threaded caller's workers can be forked from it, warm.
+        own_pool = executor = make_parse_pool(fork_if_alone=True)
+    try:
+        return _refresh_remote(store, states, by_url, summary, record, stop, executor=executor,
+                               concurrency=concurrency, timeout=timeout,
+                               parse_in_processes=parse_in_processes, force=force)
+    finally:
+        if own_pool is not None:
+            own_pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _refresh_remote(
+    store: Store,
+    states: list[FeedState],
+    by_url: dict[str, Feed],
+    summary: RefreshSummary,
+    record: Callable[[FeedReport], None],
+    stop: Callable[[], bool],
+    *,
+    executor: Executor | None,
+    concurrency: int,
+    timeout: float,
+    parse_in_processes: bool,
+    force: bool,
+) -> RefreshSummary:
+    """:func:`refresh_feeds` for the web feeds: the engine's results, stored as they come."""
+    from newsreader.sources.refresh import refresh
+
     results = refresh(
         states,
         concurrency=concurrency,

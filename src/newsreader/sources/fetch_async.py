@@ -120,6 +120,11 @@ def make_client(
     )
 
 
+def warm_tls() -> None:
+    """Build this process's TLS context now (a parent about to fork its workers calls it)."""
+    _tls_context()
+
+
 @functools.cache
 def _tls_context() -> ssl.SSLContext:
     """The default verifying TLS context, built once per process.

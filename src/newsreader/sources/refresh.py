@@ -57,6 +57,7 @@ __all__ = [
     "FeedResult",
     "FeedState",
     "Status",
+    "fetch_in_workers",
     "make_parse_pool",
     "parse_body",
     "parse_body_deferred",
@@ -217,7 +218,27 @@ def parse_body_deferred(
     return articles, [None] * len(articles), warnings, error, used
 
 
-def make_parse_pool(workers: int | None = None) -> ProcessPoolExecutor:
+# What a worker's first fetch imports lazily (httpx loads its transport stack
+# when the first client is made): ~80 ms of imports, then ~50 ms for the TLS
+# context, before a new worker fetched anything.
+_WORKER_MODULES = ("httpcore", "h11", "anyio", "anyio._backends._asyncio", "certifi")
+
+
+def warm_worker() -> None:
+    """Import what fetching imports lazily and build the TLS context, so forks start warm."""
+    import importlib
+
+    from newsreader.sources.fetch_async import warm_tls
+
+    for name in _WORKER_MODULES:
+        with contextlib.suppress(ImportError):
+            importlib.import_module(name)
+    warm_tls()
+
+
+def make_parse_pool(
+    workers: int | None = None, *, fork_if_alone: bool = False
+) -> ProcessPoolExecutor:
     """A process pool for :func:`refresh`'s parsing, safe to create from any thread.
 
     ``forkserver`` where available: forking a process that runs other threads
@@ -225,12 +246,28 @@ def make_parse_pool(workers: int | None = None) -> ProcessPoolExecutor:
     clean single-threaded parent, preloaded with the parsing modules so
     each worker starts warm. A long-lived caller (the app) should create one
     pool and pass it to every refresh.
+
+    With ``fork_if_alone``, a caller whose process runs no other thread (the
+    ``newsreader refresh`` command) gets workers forked from itself, right
+    now: they start with every module already imported, where starting the
+    fork server costs a new interpreter and its imports (~0.15-0.2 s before
+    the first feed is fetched).
     """
     methods = multiprocessing.get_all_start_methods()
+    if fork_if_alone and "fork" in methods and threading.active_count() == 1:
+        warm_worker()  # once here, not once in every worker
+        pool = ProcessPoolExecutor(
+            max_workers=workers or os.cpu_count() or 2,
+            mp_context=multiprocessing.get_context("fork"),
+        )
+        # The first task forks every worker, here, while this is still the
+        # only thread (the pool's own manager thread starts after the forks).
+        pool.submit(os.getpid).result()
+        return pool
     if "forkserver" in methods:
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(
-            ["newsreader.sources.refresh", "newsreader.sources.fastfeed"]
+            ["newsreader.sources.refresh", "newsreader.sources.fastfeed", *_WORKER_MODULES]
         )
     else:
         context = multiprocessing.get_context()
@@ -271,7 +308,7 @@ async def refresh_async(
     options = _Options(concurrency, timeout, max_bytes, user_agent, force, defer_html)
     source = (
         _refresh_in_workers(feeds, parser, options)
-        if _fetch_in_workers(feeds, executor, parse_in_processes)
+        if fetch_in_workers(feeds, executor, parse_in_processes)
         else _refresh_here(feeds, parser, options)
     )
     try:
@@ -475,7 +512,7 @@ class _Options:
     defer_html: bool
 
 
-def _fetch_in_workers(
+def fetch_in_workers(
     feeds: list[FeedState], executor: Executor | None, in_processes: bool
 ) -> bool:
     """Whether the worker processes fetch as well as parse this refresh's feeds.
