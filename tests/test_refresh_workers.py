@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
@@ -163,19 +164,37 @@ def test_a_pool_is_forked_only_from_a_process_without_other_threads() -> None:
 
 
 def test_newsreader_refresh_in_its_own_process(server: FeedServer, tmp_path: Path) -> None:
-    """The command, single-threaded, forks its workers: the articles arrive as always."""
+    """The command, single-threaded, forks its workers, for new feeds and for 304s alike."""
     import json
     import subprocess
     import sys
 
-    server.routes["/own"] = rss_route()
+    from loopback import send
+
+    etag = '"v1"'
+
+    def conditional(handler: BaseHTTPRequestHandler) -> None:
+        if handler.headers.get("If-None-Match") == etag:
+            send(handler, 304, headers={"ETag": etag})
+        else:
+            send(handler, 200, base.RSS, {"ETag": etag, "Content-Type": "application/rss+xml"})
+
+    server.routes["/own"] = conditional
     db = tmp_path / "s.db"
     command = [sys.executable, "-m", "newsreader"]
     subprocess.run([*command, "add", "--no-fetch", server.url("/own"), "--db", str(db)],
                    check=True, capture_output=True, timeout=60)
-    done = subprocess.run([*command, "refresh", "--json", "--db", str(db)],
-                          capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0, done.stderr
-    (line,) = [json.loads(text) for text in done.stdout.splitlines() if text.strip()]
-    assert (line["status"], line["error"]) == ("new", None)
-    assert line["new"] >= 1
+
+    def refresh_line() -> dict[str, object]:
+        done = subprocess.run([*command, "refresh", "--json", "--db", str(db)],
+                              capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+        (line,) = [json.loads(text) for text in done.stdout.splitlines() if text.strip()]
+        return line
+
+    first = refresh_line()
+    assert (first["status"], first["error"]) == ("new", None)
+    assert isinstance(first["new"], int) and first["new"] >= 1
+    second = refresh_line()
+    assert (second["status"], second["new"], second["error"]) == ("not_modified", 0, None)
+    assert server.seen("/own")[-1].get("If-None-Match") == etag

@@ -57,6 +57,7 @@ __all__ = [
     "FeedResult",
     "FeedState",
     "Status",
+    "can_fork_workers",
     "fetch_in_workers",
     "make_parse_pool",
     "parse_body",
@@ -236,6 +237,11 @@ def warm_worker() -> None:
     warm_tls()
 
 
+def can_fork_workers() -> bool:
+    """Whether workers may be forked from this process now: ``fork`` exists, no other thread."""
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+
+
 def make_parse_pool(
     workers: int | None = None, *, fork_if_alone: bool = False
 ) -> ProcessPoolExecutor:
@@ -254,7 +260,7 @@ def make_parse_pool(
     the first feed is fetched).
     """
     methods = multiprocessing.get_all_start_methods()
-    if fork_if_alone and "fork" in methods and threading.active_count() == 1:
+    if fork_if_alone and can_fork_workers():
         warm_worker()  # once here, not once in every worker
         pool = ProcessPoolExecutor(
             max_workers=workers or os.cpu_count() or 2,
@@ -520,10 +526,12 @@ def fetch_in_workers(
     A worker that fetches the body it parses keeps every body off the pipes
     and out of this process (whose one GIL also runs the caller's storing):
     the caller receives only the parsed articles. It needs a process pool,
-    though, and starting one costs ~0.15 s of wall time and more of CPU, which a
-    refresh where every feed answers 304 need not pay: so without a pool
-    given, the workers fetch only when some feed was never fetched (no
-    validators, no body hash), whose body will certainly need parsing.
+    though, and starting one from a fork server costs ~0.15 s of wall time and
+    more of CPU, which a refresh where every feed answers 304 need not pay: so
+    without a pool given, the workers fetch only when some feed was never
+    fetched (no validators, no body hash), whose body will certainly need
+    parsing. (A caller that can fork its workers, see :func:`can_fork_workers`,
+    pays ~10 ms instead and passes its pool for every refresh.)
     """
     if executor is not None:
         return isinstance(executor, ProcessPoolExecutor)
