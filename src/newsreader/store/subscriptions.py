@@ -135,6 +135,7 @@ class Subscriptions:
 
         def _reading(self) -> AbstractContextManager[sqlite3.Connection]: ...
         def _writing(self) -> AbstractContextManager[sqlite3.Connection]: ...
+        def _write_statement(self, sql: str, params: Sequence[Any]) -> int: ...
         @staticmethod
         def _prune_entities(db: sqlite3.Connection) -> None: ...
 
@@ -317,6 +318,30 @@ class Subscriptions:
         it; ``source`` never changes. ``title`` is the feed's own title.
         """
         now = now_db_time()
+        outcome = (
+            "last_success = ?, last_error = NULL, error_count = 0"
+            if error is None
+            else "last_error = ?, error_count = error_count + 1"
+        )
+        update = (
+            "UPDATE subscriptions SET etag = ?, last_modified = ?, body_hash = ?, "
+            f"next_attempt = ?, last_attempt = ?, {outcome}, "
+            "title = coalesce(?, title) WHERE "
+        )
+        values = (
+            _validator(etag),
+            _validator(last_modified),
+            clean_key(body_hash) if body_hash else None,
+            to_db_time(next_attempt),
+            now,
+            now if error is None else clean_key(error) or "error",
+            clean_key(title).strip() or None if title else None,
+        )
+        if not new_url:
+            # The usual case, the feed found by its current URL: one statement.
+            current = clean_key(url).strip()
+            if self._write_statement(update + "url = ?", (*values, current)) == 1:
+                return current
         with self._writing() as db:
             found = self._find(db, url)
             if found is None:
@@ -327,26 +352,7 @@ class Subscriptions:
                 if moved and moved != stored_url and self._find(db, moved) in (None, found):
                     db.execute("UPDATE subscriptions SET url = ? WHERE id = ?", (moved, feed_id))
                     stored_url = moved
-            outcome = (
-                "last_success = ?, last_error = NULL, error_count = 0"
-                if error is None
-                else "last_error = ?, error_count = error_count + 1"
-            )
-            db.execute(
-                "UPDATE subscriptions SET etag = ?, last_modified = ?, body_hash = ?, "
-                f"next_attempt = ?, last_attempt = ?, {outcome}, "
-                "title = coalesce(?, title) WHERE id = ?",
-                (
-                    _validator(etag),
-                    _validator(last_modified),
-                    clean_key(body_hash) if body_hash else None,
-                    to_db_time(next_attempt),
-                    now,
-                    now if error is None else clean_key(error) or "error",
-                    clean_key(title).strip() or None if title else None,
-                    feed_id,
-                ),
-            )
+            db.execute(update + "id = ?", (*values, feed_id))
         return stored_url
 
     # --- removing and pruning --------------------------------------------
