@@ -538,3 +538,47 @@ def test_refresh_stores_html_for_later_and_readers_see_the_text(
     server.routes["/feed"] = feed_route(body + b" ")
     (again,) = refresh(store)
     assert (again.new, again.updated) == (0, 0)
+
+
+def test_many_304s_are_written_in_batches_and_each_reported(
+    server: FeedServer, store: Store
+) -> None:
+    """More 304s than one batch: every feed reported once, every state written."""
+    urls = []
+    for n in range(70):
+        server.routes[f"/m{n}"] = feed_route(rss(f"m{n}"), etag=f'"m{n}"')
+        urls.append(server.url(f"/m{n}"))
+        store.add_feed(urls[-1])
+    assert {r.status for r in refresh(store)} == {"new"}
+    before = {feed.url: feed.last_attempt for feed in store.feeds()}
+    done: list[int] = []
+    summary = refresh_feeds(
+        store, parse_in_processes=False, concurrency=8,
+        progress=lambda count, total, report: done.append(count),
+    )
+    assert sorted(r.url for r in summary.reports) == sorted(urls)
+    assert {r.status for r in summary.reports} == {"not_modified"}
+    assert done == list(range(1, 71))  # progress still counts one feed at a time
+    for feed in store.feeds():
+        assert feed.etag == f'"{feed.url.rsplit("/", 1)[1]}"'
+        assert feed.last_attempt is not None and feed.last_attempt > before[feed.url]
+        assert feed.last_error is None
+
+
+def test_cancelling_among_waiting_304s_still_records_them(
+    server: FeedServer, store: Store
+) -> None:
+    for n in range(6):
+        server.routes[f"/c{n}"] = feed_route(rss(f"c{n}"), etag=f'"c{n}"')
+        store.add_feed(server.url(f"/c{n}"))
+    refresh(store)
+    first_round = len(server.requests)
+    seen: list[str] = []
+    summary = refresh_feeds(
+        store, parse_in_processes=False, concurrency=1,
+        on_result=lambda report: seen.append(report.status),
+        cancelled=lambda: len(server.requests) > first_round,  # once a 304 has come
+    )
+    assert summary.cancelled
+    assert seen and set(seen) == {"not_modified"}
+    assert len(summary.reports) == len(seen) < 6

@@ -382,3 +382,26 @@ def test_retention_only_touches_its_source(store: Store) -> None:
     assert store.apply_retention(URL, max_count=1) == 0
     assert store.apply_retention("https://other.example/", max_age_days=1) == 1
     assert store.count() == 1
+
+
+def test_update_feed_states_writes_many_in_one_call(tmp_path: Path) -> None:
+    from newsreader.store import FeedStateUpdate
+
+    with Store.open(tmp_path / "s.db") as store:
+        store.add_feed("https://a.example/feed")
+        store.add_feed("https://b.example/feed")
+        stored = store.update_feed_states([
+            FeedStateUpdate("https://a.example/feed", etag='"1"'),
+            FeedStateUpdate("https://b.example/feed", error="HTTP 500"),
+            FeedStateUpdate("https://nowhere.example/feed"),
+            FeedStateUpdate("https://a.example/feed", new_url="https://a.example/moved",
+                            etag='"2"'),
+        ])
+        assert stored == [
+            "https://a.example/feed", "https://b.example/feed", None, "https://a.example/moved",
+        ]
+        a = store.feed("https://a.example/moved")
+        b = store.feed("https://b.example/feed")
+        assert a is not None and b is not None
+        assert (a.etag, a.last_error, a.last_success is not None) == ('"2"', None, True)
+        assert (b.last_error, b.error_count) == ("HTTP 500", 1)

@@ -37,7 +37,7 @@ from newsreader.models import Article
 from newsreader.sanitize import clean_line
 from newsreader.sources.fetch_async import DEFAULT_TIMEOUT, check_url
 from newsreader.sources.refresh import DEFAULT_CONCURRENCY, FeedResult, FeedState
-from newsreader.store import Feed, FeedSpec, Store
+from newsreader.store import Feed, FeedSpec, FeedStateUpdate, Store
 
 __all__ = [
     "AddResult",
@@ -451,16 +451,51 @@ def _refresh_remote(
         # background batch after a refresh, or on reading): half the parse time.
         defer_html=True,
     )
-    try:
-        with store.bulk_writes():
-            for result in results:
-                record(_store_result(store, by_url[result.feed.url], result))
-                if stop() and len(summary.reports) < summary.total:
-                    summary.cancelled = True
-                    break
-    finally:
-        results.close()  # type: ignore[attr-defined]
+    # Results without articles (304s, unchanged bodies, errors) only update
+    # their feed's state: those wait here while more results keep coming, and
+    # are written one transaction per batch instead of one commit each (in a
+    # refresh of 304s that commit was most of this thread's work, and this
+    # thread shares the GIL with the fetching).
+    waiting: list[tuple[Feed, FeedResult]] = []
+
+    def write_waiting() -> None:
+        if not waiting:
+            return
+        updates = [_state_update(feed, result) for feed, result in waiting]
+        for (feed, result), stored_url in zip(
+            waiting, store.update_feed_states(updates), strict=True
+        ):
+            record(_state_report(store, feed, result, stored_url))
+        waiting.clear()
+
+    with results, store.bulk_writes():
+        while True:
+            try:
+                result = results.next_within(_STATE_PAUSE if waiting else None)
+            except TimeoutError:  # results paused: write what waits, so progress shows it
+                write_waiting()
+                continue
+            if result is None:
+                break
+            feed = by_url[result.feed.url]
+            if result.status in ("new", "deferred"):
+                write_waiting()
+                record(_store_result(store, feed, result))
+            else:
+                waiting.append((feed, result))
+                if len(waiting) >= _STATE_BATCH:
+                    write_waiting()
+            if stop() and len(summary.reports) + len(waiting) < summary.total:
+                summary.cancelled = True
+                break
+        write_waiting()
     return summary
+
+
+#: At most this many feeds' states are written in one transaction...
+_STATE_BATCH = 64
+#: ... and none waits longer than this once results pause (seconds).
+_STATE_PAUSE = 0.05
 
 
 def _select(store: Store, urls: Iterable[str]) -> list[Feed]:
@@ -473,13 +508,11 @@ def _select(store: Store, urls: Iterable[str]) -> list[Feed]:
 
 def _store_result(store: Store, feed: Feed, result: FeedResult) -> FeedReport:
     """Write one engine result back: articles, state, retention; say what happened."""
-    title = feed.display_title
     if result.status == "deferred":
-        return FeedReport(feed.url, title, "deferred", next_attempt=feed.next_attempt)
-    state = result.state
-    status: ReportStatus = result.status
+        return FeedReport(feed.url, feed.display_title, "deferred", next_attempt=feed.next_attempt)
     new = updated = 0
     feed_title = None
+    status: ReportStatus = result.status
     if result.status == "new":
         ingested = store.store_articles(
             result.articles, pending_html=result.html or None, base_url=result.base_url
@@ -487,7 +520,17 @@ def _store_result(store: Store, feed: Feed, result: FeedResult) -> FeedReport:
         new, updated = ingested.new, ingested.updated
         feed_title = _feed_title(result.articles)
         status = "new" if new else "updated" if updated else "unchanged"
-    stored_url = store.update_feed_state(
+    (stored_url,) = store.update_feed_states([_state_update(feed, result, feed_title)])
+    return _state_report(
+        store, feed, result, stored_url, status=status, new=new, updated=updated,
+        feed_title=feed_title,
+    )
+
+
+def _state_update(feed: Feed, result: FeedResult, feed_title: str | None = None) -> FeedStateUpdate:
+    """The feed state a result leaves behind, as the store records it."""
+    state = result.state
+    return FeedStateUpdate(
         feed.url,
         etag=state.etag,
         last_modified=state.last_modified,
@@ -497,6 +540,21 @@ def _store_result(store: Store, feed: Feed, result: FeedResult) -> FeedReport:
         new_url=state.url if result.moved else None,
         title=feed_title,
     )
+
+
+def _state_report(
+    store: Store,
+    feed: Feed,
+    result: FeedResult,
+    stored_url: str | None,
+    *,
+    status: ReportStatus | None = None,
+    new: int = 0,
+    updated: int = 0,
+    feed_title: str | None = None,
+) -> FeedReport:
+    """After the state is written: retention, tombstones, and the report for this feed."""
+    state = result.state
     warnings = list(result.warnings)
     moved_from = None
     if result.moved:
@@ -512,13 +570,14 @@ def _store_result(store: Store, feed: Feed, result: FeedResult) -> FeedReport:
         removed = store.apply_retention(feed.source, feed.max_age_days, feed.max_count)
     if result.status == "new" and result.articles:
         store.prune_tombstones(feed.source, (article.id for article in result.articles))
+    title = feed.display_title
     if not feed.user_title and feed_title:
         title = feed_title
     error = clean_line(result.error or "error") if result.status == "error" else None
     return FeedReport(
         stored_url or feed.url,
         clean_line(title),
-        status,
+        status or result.status,
         new=new,
         updated=updated,
         error=error,

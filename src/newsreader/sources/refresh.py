@@ -56,6 +56,7 @@ __all__ = [
     "DEFAULT_CONCURRENCY",
     "FeedResult",
     "FeedState",
+    "RefreshResults",
     "Status",
     "can_fork_workers",
     "fetch_in_workers",
@@ -67,11 +68,6 @@ __all__ = [
 ]
 
 DEFAULT_CONCURRENCY = 8
-# httpcore's pool scans every connection for every queued request, so one
-# client with many connections costs O(connections x requests): at 64 in
-# flight that scan was most of a 304-only refresh. Beyond this many
-# connections, requests are spread over several clients.
-_CONNECTIONS_PER_CLIENT = 8
 
 Status = Literal["new", "not_modified", "unchanged", "error", "deferred"]
 
@@ -134,6 +130,43 @@ class FeedResult:
     def moved(self) -> bool:
         """True when a permanent redirect changed the feed's URL."""
         return self.state.url != self.feed.url
+
+
+class _Clients:
+    """The requests in flight, each on a client of its own with one connection.
+
+    httpcore's pool checks every connection it holds for every request (and
+    each check asks the socket for its peer and more): with eight
+    connections in one client that was a fifth of a 304-only refresh's CPU.
+    A request borrows a client, so ``count`` clients also bound how many are
+    in flight; a client keeps its connection alive for the next request to
+    the same host.
+    """
+
+    def __init__(self, count: int, timeout: float, user_agent: str) -> None:
+        self._free: asyncio.Queue[httpx.AsyncClient] = asyncio.Queue()
+        self._all = [
+            make_client(concurrency=1, timeout=timeout, user_agent=user_agent)
+            for _ in range(max(1, count))
+        ]
+        for client in self._all:
+            self._free.put_nowait(client)
+
+    @contextlib.asynccontextmanager
+    async def lend(self) -> AsyncIterator[httpx.AsyncClient]:
+        client = await self._free.get()
+        try:
+            yield client
+        finally:
+            self._free.put_nowait(client)
+
+    @property
+    def closed(self) -> bool:
+        return any(client.is_closed for client in self._all)
+
+    async def aclose(self) -> None:
+        for client in self._all:
+            await client.aclose()
 
 
 # --------------------------------------------------------------------------- parsing
@@ -346,19 +379,13 @@ async def _refresh_here(
     # Parsed results are the bulk of a refresh's memory (a 500-item feed is a
     # few MB of text): one per core waiting for the consumer keeps it busy.
     results: asyncio.Queue[FeedResult] = asyncio.Queue(maxsize=os.cpu_count() or 2)
-    fetch_slots = asyncio.Semaphore(concurrency)
-    shards = -(-concurrency // _CONNECTIONS_PER_CLIENT)
-    clients = [
-        make_client(concurrency=-(-concurrency // shards), timeout=timeout, user_agent=user_agent)
-        for _ in range(shards)
-    ]
+    clients = _Clients(concurrency, timeout, user_agent)
 
-    async def work(client: httpx.AsyncClient) -> None:
+    async def work() -> None:
         while (feed := await pending.get()) is not None:
             try:
                 result = await _refresh_one(
-                    client, feed, fetch_slots, parser, timeout=timeout, max_bytes=max_bytes,
-                    force=force,
+                    clients, feed, parser, timeout=timeout, max_bytes=max_bytes, force=force,
                 )
             except asyncio.CancelledError:
                 raise
@@ -368,7 +395,7 @@ async def _refresh_here(
                 )
             await results.put(result)
 
-    tasks = [asyncio.create_task(work(clients[i % shards])) for i in range(workers)]
+    tasks = [asyncio.create_task(work()) for _ in range(workers)]
     try:
         for _ in range(count):
             yield await results.get()
@@ -376,8 +403,7 @@ async def _refresh_here(
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
-        for client in clients:
-            await client.aclose()
+        await clients.aclose()
 
 
 class _Parser:
@@ -436,10 +462,9 @@ class _Parser:
 
 
 async def _refresh_one(
-    client: httpx.AsyncClient,
+    clients: _Clients,
     feed: FeedState,
-    fetch_slots: asyncio.Semaphore,
-    parser: _Parser,
+    parser: _Parser | _InlineParser,
     *,
     timeout: float,
     max_bytes: int,
@@ -448,7 +473,7 @@ async def _refresh_one(
     now = datetime.now(UTC)
     if not force and feed.next_attempt is not None and feed.next_attempt > now:
         return FeedResult(feed, feed, "deferred")
-    async with fetch_slots:
+    async with clients.lend() as client:
         got = await fetch(
             client,
             feed.url,
@@ -614,11 +639,11 @@ def _unpacked(result: FeedResult) -> FeedResult:
 
 
 _worker_loop: asyncio.AbstractEventLoop | None = None
-# One client per setting for the life of the worker (and its loop): chunks of
-# the same refresh reuse its kept-alive connections instead of connecting
-# again for every chunk (~200 connects in a 200-feed refresh, now one per
-# connection slot and host).
-_worker_clients: dict[tuple[int, float, str], httpx.AsyncClient] = {}
+# One set of clients per setting for the life of the worker (and its loop):
+# chunks of the same refresh reuse their kept-alive connections instead of
+# connecting again for every chunk (~200 connects in a 200-feed refresh, now
+# one per client and host).
+_worker_clients: dict[tuple[int, float, str], _Clients] = {}
 
 
 def fetch_and_parse(feeds: list[FeedState], options: _Options) -> list[bytes]:
@@ -638,28 +663,24 @@ def fetch_and_parse(feeds: list[FeedState], options: _Options) -> list[bytes]:
     return _worker_loop.run_until_complete(_fetch_and_parse(feeds, options))
 
 
-def _worker_client(options: _Options) -> httpx.AsyncClient:
-    """This worker's client for ``options`` (made on first use; see ``_worker_clients``)."""
+def _worker_client(options: _Options) -> _Clients:
+    """This worker's clients for ``options`` (made on first use; see ``_worker_clients``)."""
     key = (options.concurrency, options.timeout, options.user_agent)
-    client = _worker_clients.get(key)
-    if client is None or client.is_closed:
-        client = make_client(
-            concurrency=options.concurrency, timeout=options.timeout,
-            user_agent=options.user_agent,
-        )
-        _worker_clients[key] = client
-    return client
+    clients = _worker_clients.get(key)
+    if clients is None or clients.closed:
+        clients = _Clients(options.concurrency, options.timeout, options.user_agent)
+        _worker_clients[key] = clients
+    return clients
 
 
 async def _fetch_and_parse(feeds: list[FeedState], options: _Options) -> list[bytes]:
-    client = _worker_client(options)
-    slots = asyncio.Semaphore(options.concurrency)
+    clients = _worker_client(options)
     parser = _InlineParser(options.defer_html)
 
     async def one(feed: FeedState) -> bytes:
         try:
             result = await _refresh_one(
-                client, feed, slots, parser, timeout=options.timeout,  # type: ignore[arg-type]
+                clients, feed, parser, timeout=options.timeout,
                 max_bytes=options.max_bytes, force=options.force,
             )
         except Exception as exc:  # a bug, reported for this feed only
@@ -688,45 +709,94 @@ class _InlineParser:
 _DONE = object()
 
 
-def refresh(feeds: Iterable[FeedState], **options: object) -> Iterator[FeedResult]:
-    """:func:`refresh_async` for synchronous callers: a generator of results as they complete.
+class RefreshResults(Iterator[FeedResult]):
+    """:func:`refresh`'s results: an iterator that also says whether the next one is waiting.
 
     The event loop runs in a background thread; results are handed over one
     at a time, so a slow consumer (storing articles) slows the fetching
-    instead of letting results pile up. Closing the generator early stops
-    the refresh.
+    instead of letting results pile up. :meth:`close` (or leaving a ``with``
+    block) stops the refresh early.
     """
-    handoff: queue.Queue[object] = queue.Queue(maxsize=1)
-    stop = threading.Event()
-    feeds = list(feeds)
 
-    async def pump() -> None:
-        agen = refresh_async(feeds, **options)  # type: ignore[arg-type]
+    def __init__(self, feeds: Iterable[FeedState], options: dict[str, object]) -> None:
+        self._handoff: queue.Queue[object] = queue.Queue(maxsize=1)
+        self._stop = threading.Event()
+        self._done = False
+        feeds = list(feeds)
+
+        async def pump() -> None:
+            agen = refresh_async(feeds, **options)  # type: ignore[arg-type]
+            try:
+                async for result in agen:
+                    if self._stop.is_set():
+                        break
+                    try:  # the consumer is usually waiting: no thread needed to hand over
+                        self._handoff.put_nowait(result)
+                    except queue.Full:
+                        await asyncio.to_thread(self._handoff.put, result)
+            except BaseException as exc:
+                self._handoff.put(exc)
+                return
+            finally:
+                await agen.aclose()
+            self._handoff.put(_DONE)
+
+        self._thread = threading.Thread(
+            target=asyncio.run, args=(pump(),), name="refresh", daemon=True
+        )
+        self._thread.start()
+
+    def __iter__(self) -> RefreshResults:
+        return self
+
+    def __next__(self) -> FeedResult:
+        result = self.next_within(None)
+        if result is None:
+            raise StopIteration
+        return result
+
+    def next_within(self, timeout: float | None) -> FeedResult | None:
+        """The next result, None at the end; :class:`TimeoutError` if none comes in ``timeout`` s.
+
+        For a consumer that batches its writes while results keep coming
+        and writes what it holds as soon as they pause.
+        """
+        if self._done:
+            return None
         try:
-            async for result in agen:
-                if stop.is_set():
-                    break
-                await asyncio.to_thread(handoff.put, result)
-        except BaseException as exc:
-            handoff.put(exc)
-            return
-        finally:
-            await agen.aclose()
-        handoff.put(_DONE)
+            item = self._handoff.get(timeout=timeout)
+        except queue.Empty:
+            raise TimeoutError from None
+        if item is _DONE:
+            self.close()
+            return None
+        if isinstance(item, BaseException):
+            self.close()
+            raise item
+        return item  # type: ignore[return-value]
 
-    thread = threading.Thread(target=asyncio.run, args=(pump(),), name="refresh", daemon=True)
-    thread.start()
-    try:
-        while True:
-            item = handoff.get()
-            if item is _DONE:
-                break
-            if isinstance(item, BaseException):
-                raise item
-            yield item  # type: ignore[misc]
-    finally:
-        stop.set()
-        while thread.is_alive():
+    def close(self) -> None:
+        """Stop the refresh (if still running) and wait for its thread."""
+        if self._done:
+            return
+        self._done = True
+        self._stop.set()
+        while self._thread.is_alive():
             with contextlib.suppress(queue.Empty):
-                handoff.get(timeout=0.05)
-        thread.join()
+                self._handoff.get(timeout=0.05)
+        self._thread.join()
+
+    def __enter__(self) -> RefreshResults:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+def refresh(feeds: Iterable[FeedState], **options: object) -> RefreshResults:
+    """:func:`refresh_async` for synchronous callers: results as they complete.
+
+    Takes :func:`refresh_async`'s options; see :class:`RefreshResults`.
+    Closing it early stops the refresh.
+    """
+    return RefreshResults(feeds, options)

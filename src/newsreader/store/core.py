@@ -335,24 +335,6 @@ class Store(EntityQueries, Subscriptions, SavedQueries, Settings, FullTextStore,
             except sqlite3.Error as exc:
                 raise self._fail(exc) from None
 
-    def _write_statement(self, sql: str, params: Sequence[Any]) -> int:
-        """One write statement, atomic on its own (no BEGIN/COMMIT); its rowcount.
-
-        For the hottest small write, a feed's new state after a 304: one call
-        into SQLite instead of four, each of which gives up the GIL to the
-        refresh's fetching thread and waits to get it back.
-        """
-        with self._lock:
-            db = self._db
-            if db is None:
-                raise StoreError("the store is closed")
-            if self._corrupt is not None:
-                raise self._corrupt_error()
-            try:
-                return db.execute(sql, params).rowcount
-            except sqlite3.Error as exc:
-                raise self._fail(exc) from None
-
     @contextmanager
     def _writing(self) -> Iterator[sqlite3.Connection]:
         """One short IMMEDIATE transaction; rolled back on any exception."""

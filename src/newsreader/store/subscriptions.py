@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from newsreader.sanitize import clean_key
 from newsreader.store.convert import from_db_time, now_db_time, to_db_time
-from newsreader.store.types import Feed, FeedSpec, StoreError
+from newsreader.store.types import Feed, FeedSpec, FeedStateUpdate, StoreError
 
 _KINDS = ("url", "file", "folder")
 
@@ -135,7 +135,6 @@ class Subscriptions:
 
         def _reading(self) -> AbstractContextManager[sqlite3.Connection]: ...
         def _writing(self) -> AbstractContextManager[sqlite3.Connection]: ...
-        def _write_statement(self, sql: str, params: Sequence[Any]) -> int: ...
         @staticmethod
         def _prune_entities(db: sqlite3.Connection) -> None: ...
 
@@ -317,7 +316,24 @@ class Subscriptions:
         redirect) replaces ``url`` unless another subscription already has
         it; ``source`` never changes. ``title`` is the feed's own title.
         """
+        state = FeedStateUpdate(
+            url, etag=etag, last_modified=last_modified, body_hash=body_hash,
+            next_attempt=next_attempt, error=error, new_url=new_url, title=title,
+        )
+        return self.update_feed_states([state])[0]
+
+    def update_feed_states(self, states: Sequence[FeedStateUpdate]) -> list[str | None]:
+        """:meth:`update_feed_state` for many feeds in one transaction; the URLs now stored.
+
+        A refresh where most feeds answer 304 has only these small writes
+        to make; one commit for a batch of them instead of one each.
+        """
         now = now_db_time()
+        with self._writing() as db:
+            return [self._update_state(db, state, now) for state in states]
+
+    def _update_state(self, db: sqlite3.Connection, state: FeedStateUpdate, now: str) -> str | None:
+        error = state.error
         outcome = (
             "last_success = ?, last_error = NULL, error_count = 0"
             if error is None
@@ -328,31 +344,31 @@ class Subscriptions:
             f"next_attempt = ?, last_attempt = ?, {outcome}, "
             "title = coalesce(?, title) WHERE "
         )
+        title = state.title
         values = (
-            _validator(etag),
-            _validator(last_modified),
-            clean_key(body_hash) if body_hash else None,
-            to_db_time(next_attempt),
+            _validator(state.etag),
+            _validator(state.last_modified),
+            clean_key(state.body_hash) if state.body_hash else None,
+            to_db_time(state.next_attempt),
             now,
             now if error is None else clean_key(error) or "error",
             clean_key(title).strip() or None if title else None,
         )
-        if not new_url:
+        if not state.new_url:
             # The usual case, the feed found by its current URL: one statement.
-            current = clean_key(url).strip()
-            if self._write_statement(update + "url = ?", (*values, current)) == 1:
+            current = clean_key(state.url).strip()
+            if db.execute(update + "url = ?", (*values, current)).rowcount == 1:
                 return current
-        with self._writing() as db:
-            found = self._find(db, url)
-            if found is None:
-                return None
-            feed_id, stored_url = found[0], found[1]
-            if new_url:
-                moved = clean_key(new_url).strip()
-                if moved and moved != stored_url and self._find(db, moved) in (None, found):
-                    db.execute("UPDATE subscriptions SET url = ? WHERE id = ?", (moved, feed_id))
-                    stored_url = moved
-            db.execute(update + "id = ?", (*values, feed_id))
+        found = self._find(db, state.url)
+        if found is None:
+            return None
+        feed_id, stored_url = found[0], found[1]
+        if state.new_url:
+            moved = clean_key(state.new_url).strip()
+            if moved and moved != stored_url and self._find(db, moved) in (None, found):
+                db.execute("UPDATE subscriptions SET url = ? WHERE id = ?", (moved, feed_id))
+                stored_url = moved
+        db.execute(update + "id = ?", (*values, feed_id))
         return stored_url
 
     # --- removing and pruning --------------------------------------------

@@ -107,6 +107,20 @@ class FeedSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class FeedStateUpdate:
+    """One refresh attempt of a feed, to record (see :meth:`Store.update_feed_state`)."""
+
+    url: str
+    etag: str | None = None
+    last_modified: str | None = None
+    body_hash: str | None = None
+    next_attempt: datetime | None = None
+    error: str | None = None
+    new_url: str | None = None
+    title: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Ingested:
     """What :meth:`Store.store_articles` did: keys of stored articles, and counts.
 
