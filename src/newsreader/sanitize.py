@@ -47,6 +47,7 @@ __all__ = [
     "clean_line",
     "clean_text",
     "esc_refs_to_esc",
+    "is_plain_web_url",
     "safe_link",
     "strip_unsafe",
 ]
@@ -279,6 +280,14 @@ def strip_unsafe(s: str | None) -> str:
         return s
     s = _SURROGATES.sub("\ufffd", _LINE_SEPARATORS.sub("\n", s))
     return _strip_stray_joiners(_TEXT_REMOVED_RE.sub("", _ESCAPE_SEQUENCES.sub("", s)))
+
+
+def is_plain_web_url(url: str) -> bool:
+    """An absolute http(s) URL of plain ASCII with a plain host: :func:`safe_link` keeps it as is.
+
+    (Its host has no brackets, so ``urlsplit`` cannot fail on it either.)
+    """
+    return len(url) <= MAX_LINK and _PLAIN_WEB_URL.match(url) is not None
 
 
 def safe_link(url: str | None) -> str | None:

@@ -17,7 +17,7 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 from newsreader.models import Article
-from newsreader.sanitize import clean_line, safe_link
+from newsreader.sanitize import clean_line, is_plain_web_url, safe_link
 
 #: Largest input read from a file or the network, and the largest gzip output.
 MAX_BYTES = 20 * 1024 * 1024
@@ -172,6 +172,8 @@ def entry_link(raw: object, base_url: str | None) -> str | None:
             link = urljoin(base_url, link)
         except ValueError:
             return None
+    if is_plain_web_url(link):  # the usual link: nothing below would change it
+        return link
     try:
         parts = urlsplit(link)
     except ValueError:

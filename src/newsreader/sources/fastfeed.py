@@ -171,7 +171,10 @@ def parse_fast(
             root = ET.fromstring(data)
         except (ET.ParseError, ValueError):
             return None
-        return _Reader(base_url or "").read(root)
+        # xml:base can only be spelled so (the xml prefix is reserved, and a
+        # DOCTYPE that could default it is refused above): without those bytes
+        # no element needs looking at for it.
+        return _Reader(base_url or "", xml_base=b"xml:base" in data).read(root)
     except (_Unsure, RecursionError):
         return None
 
@@ -244,10 +247,9 @@ def parse_feed_fast_deferred(
                 entry.get("title"), entry.get("title_detail"), base_url
             ):
                 bare = {key: value for key, value in entry.items() if key not in _BODY_KEYS}
-                article = replace(
-                    _article(bare, source, name, _link_base(bare, base_url)),
-                    summary_only=summary_only,
-                )
+                article = _article(bare, source, name, _link_base(bare, base_url))
+                if article.summary_only != summary_only:
+                    article = replace(article, summary_only=summary_only)
             else:
                 html = None
                 article = _article(entry, source, name, base_url)
@@ -331,11 +333,12 @@ def _check_bytes(data: bytes, content_type: str | None) -> None:
 
 
 class _Reader:
-    def __init__(self, base: str) -> None:
+    def __init__(self, base: str, *, xml_base: bool = True) -> None:
         self.base = base
+        self.xml_base = xml_base
 
     def read(self, root: ET.Element) -> FastFeed:
-        if any(_XML_BASE in element.attrib for element in root.iter()):
+        if self.xml_base and any(_XML_BASE in element.attrib for element in root.iter()):
             raise _Unsure  # feedparser resolves against xml:base; we would not
         if root.tag == "rss":
             if root.get("version") != "2.0":
