@@ -40,6 +40,7 @@ from feedparser.urls import _urljoin as _fp_urljoin
 from newsreader.content import joins_to_itself, urljoin_fast
 from newsreader.sanitize import clean_line
 from newsreader.sources.common import MAX_BYTES, MAX_LINK, Parsed, dedupe_ids, one_line
+from newsreader.sources.fastdates import parse_date_fast
 from newsreader.sources.feeds import _PLAIN_TYPES, _article, _html_title
 
 __all__ = ["FastFeed", "parse_fast", "parse_feed_fast", "parse_feed_fast_deferred"]
@@ -539,7 +540,9 @@ class _Reader:
     def _date(entry: dict[str, Any], key: str, text: str) -> None:
         if not text:
             raise _Unsure
-        parsed = _fp_parse_date(text)
+        parsed = parse_date_fast(text)
+        if parsed is None:
+            parsed = _fp_parse_date(text)  # a shape or a value the fast reading is not sure of
         if parsed is None:
             raise _Unsure  # feedparser keeps the string; our id fallback would too, but be sure
         entry[key] = text
