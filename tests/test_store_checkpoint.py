@@ -1,4 +1,4 @@
-"""Store.bulk_writes (the WAL checkpointed by a background thread meanwhile) and Store.transaction.
+"""Store.bulk_writes: the write-ahead log is checkpointed by a background thread meanwhile.
 
 A refresh commits hundreds of short transactions; with SQLite's default, the
 committing thread itself stops to checkpoint (and wait for the disk) every
@@ -108,35 +108,3 @@ def test_a_checkpointer_that_cannot_open_its_file_just_ends(tmp_path: Path) -> N
     checkpointer.start()
     checkpointer.stop()
     assert checkpointer.checkpoints == 0
-
-
-def test_a_transaction_stores_all_or_nothing(tmp_path: Path) -> None:
-    with Store.open(tmp_path / "s.db") as store:
-        with store.transaction():
-            store.add_articles(_articles(0, 2))
-            store.add_articles(_articles(2, 2))
-        assert store.count() == 4
-        with pytest.raises(RuntimeError), store.transaction():
-            store.add_articles(_articles(10, 3))
-            raise RuntimeError("stop")
-        assert store.count() == 4  # the first write of the failed block went too
-
-
-def test_other_threads_wait_for_a_transaction(tmp_path: Path) -> None:
-    with Store.open(tmp_path / "s.db") as store:
-        counted: list[int] = []
-        inside = threading.Event()
-
-        def count() -> None:
-            inside.wait()
-            counted.append(store.count())
-
-        reader = threading.Thread(target=count)
-        reader.start()
-        with store.transaction():
-            store.add_articles(_articles(0, 2))
-            inside.set()
-            time.sleep(0.05)  # the reader is blocked meanwhile, not reading half a block
-            store.add_articles(_articles(2, 2))
-        reader.join()
-        assert counted == [4]

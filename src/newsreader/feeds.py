@@ -468,27 +468,6 @@ def _refresh_remote(
             record(_state_report(store, feed, result, stored_url))
         waiting.clear()
 
-    def store_together(first: FeedResult) -> None:
-        """Store ``first`` and the other new results ready now, in one transaction."""
-        together = [first]
-        while len(together) < _ARTICLES_BATCH:
-            try:
-                more = results.next_within(0)
-            except TimeoutError:
-                break
-            if more is None:
-                break
-            if more.status == "new":
-                together.append(more)
-            else:
-                waiting.append((by_url[more.feed.url], more))
-        with store.transaction():
-            reports = [
-                _store_result(store, by_url[result.feed.url], result) for result in together
-            ]
-        for report in reports:
-            record(report)
-
     with results, store.bulk_writes():
         while True:
             try:
@@ -498,15 +477,14 @@ def _refresh_remote(
                 continue
             if result is None:
                 break
-            if result.status == "new":
+            feed = by_url[result.feed.url]
+            if result.status in ("new", "deferred"):
                 write_waiting()
-                store_together(result)
-            elif result.status == "deferred":
-                record(_store_result(store, by_url[result.feed.url], result))
+                record(_store_result(store, feed, result))
             else:
-                waiting.append((by_url[result.feed.url], result))
-            if len(waiting) >= _STATE_BATCH:
-                write_waiting()
+                waiting.append((feed, result))
+                if len(waiting) >= _STATE_BATCH:
+                    write_waiting()
             if stop() and len(summary.reports) + len(waiting) < summary.total:
                 summary.cancelled = True
                 break
@@ -514,10 +492,6 @@ def _refresh_remote(
     return summary
 
 
-#: At most this many feeds' new articles are stored in one transaction (those
-#: that finished together: a worker's results come a chunk at a time): fewer
-#: copies of the same index pages written per commit.
-_ARTICLES_BATCH = 4
 #: At most this many feeds' states are written in one transaction...
 _STATE_BATCH = 64
 #: ... and none waits longer than this once results pause (seconds).

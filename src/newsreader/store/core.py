@@ -226,7 +226,6 @@ class Store(EntityQueries, Subscriptions, SavedQueries, Settings, FullTextStore,
         self._corrupt: str | None = None
         self._bulk_depth = 0
         self._checkpointer: Checkpointer | None = None
-        self._outer = 0  # open transaction() blocks (on the thread holding the lock)
 
     @classmethod
     def open(cls, path: Path | str | None = None) -> Store:
@@ -337,37 +336,14 @@ class Store(EntityQueries, Subscriptions, SavedQueries, Settings, FullTextStore,
                 raise self._fail(exc) from None
 
     @contextmanager
-    def transaction(self) -> Iterator[None]:
-        """Several writes as one transaction: all are stored, or (on an exception) none.
-
-        The writes inside keep their own all-or-nothing (each becomes a
-        savepoint). Other threads' calls wait until the block ends, so keep
-        it short: a refresh stores the few feeds that finished together in
-        one (one commit instead of one per feed and write).
-        """
-        with self._writing():
-            self._outer += 1
-            try:
-                yield
-            finally:
-                self._outer -= 1
-
-    @contextmanager
     def _writing(self) -> Iterator[sqlite3.Connection]:
-        """One short IMMEDIATE transaction; rolled back on any exception.
-
-        Inside :meth:`transaction`, a savepoint of the transaction instead.
-        """
+        """One short IMMEDIATE transaction; rolled back on any exception."""
         with self._lock:
             db = self._db
             if db is None:
                 raise StoreError("the store is closed")
             if self._corrupt is not None:
                 raise self._corrupt_error()
-            if self._outer:
-                with self._savepoint(db):
-                    yield db
-                return
             try:
                 db.execute("BEGIN IMMEDIATE")
                 try:
@@ -381,25 +357,6 @@ class Store(EntityQueries, Subscriptions, SavedQueries, Settings, FullTextStore,
                 if db.in_transaction:
                     db.execute("ROLLBACK")
                 raise self._fail(exc) from None
-
-    @contextmanager
-    def _savepoint(self, db: sqlite3.Connection) -> Iterator[None]:
-        """A nested write inside :meth:`transaction`: undone alone if it fails."""
-        try:
-            db.execute("SAVEPOINT write")
-        except sqlite3.Error as exc:
-            raise self._fail(exc) from None
-        try:
-            yield
-        except BaseException:
-            with suppress(sqlite3.Error):
-                db.execute("ROLLBACK TO write")
-                db.execute("RELEASE write")
-            raise
-        try:
-            db.execute("RELEASE write")
-        except sqlite3.Error as exc:
-            raise self._fail(exc) from None
 
     # --- articles -------------------------------------------------------
     def add_articles(self, articles: Iterable[Article]) -> list[int]:
