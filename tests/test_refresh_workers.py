@@ -198,3 +198,35 @@ def test_newsreader_refresh_in_its_own_process(server: FeedServer, tmp_path: Pat
     second = refresh_line()
     assert (second["status"], second["new"], second["error"]) == ("not_modified", 0, None)
     assert server.seen("/own")[-1].get("If-None-Match") == etag
+
+
+def test_workers_start_after_a_ui_has_taken_stderr() -> None:
+    """The app starts the fork server first; then a stderr without a descriptor does no harm.
+
+    Textual replaces sys.stderr with an object whose fileno() is -1; a fork
+    server (and resource tracker) started after that failed with "bad
+    value(s) in fds_to_keep", so no refresh of a new feed in the app worked.
+    """
+    import subprocess
+    import sys
+    import textwrap
+
+    code = textwrap.dedent("""
+        import io, os, sys, threading
+        from newsreader.sources.refresh import make_parse_pool, start_worker_server
+        start_worker_server()
+        class Captured(io.StringIO):
+            def fileno(self):
+                return -1
+        real, sys.stderr = sys.stderr, Captured()
+        blocker = threading.Event()
+        threading.Thread(target=blocker.wait, daemon=True).start()  # as in the app
+        pool = make_parse_pool(1, fork_if_alone=True)
+        print(pool._mp_context.get_start_method(), pool.submit(os.getpid).result() > 0)
+        pool.shutdown()
+        blocker.set()
+    """)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["forkserver", "True"]

@@ -65,6 +65,7 @@ __all__ = [
     "parse_body_deferred",
     "refresh",
     "refresh_async",
+    "start_worker_server",
 ]
 
 DEFAULT_CONCURRENCY = 8
@@ -270,6 +271,31 @@ def warm_worker() -> None:
     warm_tls()
 
 
+def start_worker_server() -> None:
+    """Start the fork server (and multiprocessing's resource tracker) now, in the background.
+
+    For the app: call before the UI takes over ``sys.stderr``. Textual
+    replaces it with an object whose ``fileno()`` is -1, and starting the
+    resource tracker later hands that descriptor to its child, which fails
+    ("bad value(s) in fds_to_keep"): no refresh of a new feed could start
+    its workers. Cheap here: the server is spawned, its imports run in it.
+    """
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return
+    from multiprocessing import forkserver
+
+    _preload_worker_server()
+    forkserver.ensure_running()
+
+
+def _preload_worker_server() -> multiprocessing.context.BaseContext:
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(
+        ["newsreader.sources.refresh", "newsreader.sources.fastfeed", *_WORKER_MODULES]
+    )
+    return context
+
+
 def can_fork_workers() -> bool:
     """Whether workers may be forked from this process now: ``fork`` exists, no other thread."""
     return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
@@ -303,13 +329,8 @@ def make_parse_pool(
         # only thread (the pool's own manager thread starts after the forks).
         pool.submit(os.getpid).result()
         return pool
-    if "forkserver" in methods:
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(
-            ["newsreader.sources.refresh", "newsreader.sources.fastfeed", *_WORKER_MODULES]
-        )
-    else:
-        context = multiprocessing.get_context()
+    forkserver = "forkserver" in methods
+    context = _preload_worker_server() if forkserver else multiprocessing.get_context()
     return ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 2, mp_context=context)
 
 
