@@ -207,8 +207,6 @@ def run_app(db_path: Path | None, sources: list[str], engine: str = "default",
     platform config dir).
     """
     from newsreader.config import load_config
-    from newsreader.sources.refresh import start_worker_server
 
     config = load_config(config_path)
-    start_worker_server()  # while stderr is still the terminal's (see its docstring)
     NewsReaderApp(db_path, sources, engine=engine, config=config).run()
