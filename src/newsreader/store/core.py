@@ -534,13 +534,8 @@ class Store(EntityQueries, Subscriptions, SavedQueries, Settings, FullTextStore,
         ).fetchone()
         if bookmark is None:
             cursor = db.execute(
-                # OR FAIL, not the default ABORT: the identity was checked new in this
-            # transaction, so no conflict is expected, and an INSERT that may
-            # abort half-done (it fires the search trigger) needs a statement
-            # journal: a temporary file of every page it touches, ~65 MB of
-            # writes per 10,000 articles. FAIL raises all the same, and the
-            # caller's transaction is rolled back whole.
-            f"INSERT OR FAIL INTO articles ({_FIELDS}, first_seen, updated) "
+                # OR FAIL: found absent just above; see _insert_new for why not ABORT.
+                f"INSERT OR FAIL INTO articles ({_FIELDS}, first_seen, updated) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (*row.values(), now, now),
             )
