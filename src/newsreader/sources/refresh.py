@@ -59,7 +59,6 @@ __all__ = [
     "FeedState",
     "RefreshResults",
     "Status",
-    "can_fork_workers",
     "fetch_in_workers",
     "make_parse_pool",
     "parse_body",
@@ -309,7 +308,7 @@ def _preload_worker_server() -> multiprocessing.context.BaseContext:
     return context
 
 
-def can_fork_workers() -> bool:
+def _can_fork_workers() -> bool:
     """Whether workers may be forked from this process now: ``fork`` exists, no other thread."""
     return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
 
@@ -332,7 +331,7 @@ def make_parse_pool(
     the first feed is fetched).
     """
     methods = multiprocessing.get_all_start_methods()
-    if fork_if_alone and can_fork_workers():
+    if fork_if_alone and _can_fork_workers():
         warm_worker()  # once here, not once in every worker
         pool = ProcessPoolExecutor(
             max_workers=workers or os.cpu_count() or 2,
@@ -590,8 +589,9 @@ def fetch_in_workers(
     more of CPU, which a refresh where every feed answers 304 need not pay: so
     without a pool given, the workers fetch only when some feed was never
     fetched (no validators, no body hash), whose body will certainly need
-    parsing. (A caller that can fork its workers, see :func:`can_fork_workers`,
-    pays ~10 ms instead and passes its pool for every refresh.)
+    parsing. (Forked from a single-threaded caller, a pool costs ~10 ms, but
+    a refresh of 304s still fetches here: workers hand results back a chunk
+    at a time, each as late as its slowest server.)
     """
     if executor is not None:
         return isinstance(executor, ProcessPoolExecutor)
@@ -698,7 +698,7 @@ def fetch_and_parse(feeds: list[FeedState], options: _Options) -> list[bytes]:
     return _worker_loop.run_until_complete(_fetch_and_parse(feeds, options))
 
 
-def _worker_client(options: _Options) -> _Clients:
+def _worker_clients_for(options: _Options) -> _Clients:
     """This worker's clients for ``options`` (made on first use; see ``_worker_clients``)."""
     key = (options.concurrency, options.timeout, options.user_agent)
     clients = _worker_clients.get(key)
@@ -709,7 +709,7 @@ def _worker_client(options: _Options) -> _Clients:
 
 
 async def _fetch_and_parse(feeds: list[FeedState], options: _Options) -> list[bytes]:
-    clients = _worker_client(options)
+    clients = _worker_clients_for(options)
     parser = _InlineParser(options.defer_html)
 
     async def one(feed: FeedState) -> bytes:
@@ -745,7 +745,7 @@ _DONE = object()
 
 
 class RefreshResults(Iterator[FeedResult]):
-    """:func:`refresh`'s results: an iterator that also says whether the next one is waiting.
+    """:func:`refresh`'s results: an iterator that can also wait for the next with a timeout.
 
     The event loop runs in a background thread; results are handed over one
     at a time, so a slow consumer (storing articles) slows the fetching

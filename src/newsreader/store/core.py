@@ -491,8 +491,8 @@ class Store(EntityQueries, Subscriptions, SavedQueries, Settings, FullTextStore,
     @staticmethod
     def _insert_new(db: sqlite3.Connection, row: _Row, now: str) -> int:
         cursor = db.execute(
-            # OR FAIL, not the default ABORT: the identity was checked new in this
-            # transaction, so no conflict is expected, and an INSERT that may
+            # OR FAIL, not the default ABORT: callers checked the identity new in
+            # this transaction, so no conflict is expected, and an INSERT that may
             # abort half-done (it fires the search trigger) needs a statement
             # journal: a temporary file of every page it touches, ~65 MB of
             # writes per 10,000 articles. FAIL raises all the same, and the
@@ -532,14 +532,8 @@ class Store(EntityQueries, Subscriptions, SavedQueries, Settings, FullTextStore,
             "WHERE source = ? AND article_id = ?",
             (row.source, row.article_id),
         ).fetchone()
-        if bookmark is None:
-            cursor = db.execute(
-                # OR FAIL: found absent just above; see _insert_new for why not ABORT.
-                f"INSERT OR FAIL INTO articles ({_FIELDS}, first_seen, updated) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (*row.values(), now, now),
-            )
-            return int(cursor.lastrowid or 0), "new"
+        if bookmark is None:  # found absent just above
+            return self._insert_new(db, row, now), "new"
         key, old_hash, read, read_at = bookmark
         db.execute(
             f"INSERT INTO articles (key, {_FIELDS}, first_seen, updated, read, read_at) "
