@@ -44,6 +44,7 @@ from newsreader.store.names import entity_identity
 from newsreader.store.paths import default_db_path
 from newsreader.store.saved_queries import SavedQueries
 from newsreader.store.settings import Settings
+from newsreader.store.spool import Spool, digest
 from newsreader.store.subscriptions import Subscriptions
 from newsreader.store.types import ArticleHeader, Bookmark, Ingested, StoredEntity, StoreError
 
@@ -134,6 +135,43 @@ class _Row:
         )
 
 
+# A pending row's columns, as _pending_html takes them.
+_PENDING = "p.html, p.base_url, p.spool, p.spool_offset, p.spool_length, p.digest"
+
+
+def _pending_html(spool: Spool | None, row: Sequence[Any]) -> str | None:
+    """The HTML of a pending row (:data:`_PENDING`'s columns), or None if it was lost.
+
+    Inline rows hold it; spooled rows point into a file, whose bytes are
+    checked against the row's digest (see :mod:`newsreader.store.spool`).
+    """
+    html, _base, name, offset, length, expected = row
+    if name is None:
+        return html if isinstance(html, str) else bytes(html).decode("utf-8", "replace")
+    if spool is None:
+        return None
+    data = spool.read((name, offset, length, expected))
+    return None if data is None else data.decode("utf-8", "surrogatepass")
+
+
+def _as_bytes(html: str | bytes) -> bytes:
+    return html if isinstance(html, bytes) else html.encode("utf-8", "surrogatepass")
+
+
+def _same_html(stored: Sequence[Any], html: str | bytes) -> bool:
+    """Whether a pending row (:data:`_PENDING`'s columns) holds exactly ``html``.
+
+    A spooled row is compared by length and digest, without reading its file.
+    """
+    inline, _base, name, _offset, length, expected = stored
+    if name is None:
+        if isinstance(html, bytes):
+            return isinstance(inline, str) and _as_bytes(inline) == html
+        return inline == html
+    data = _as_bytes(html)
+    return len(data) == length and digest(data) == expected
+
+
 def _html_text(html: str, base_url: str | None) -> str:
     """The stored text of pending HTML: exactly what a feed parser would have made of it.
 
@@ -145,23 +183,51 @@ def _html_text(html: str, base_url: str | None) -> str:
     return strip_unsafe(html_to_text(html, base_url))
 
 
-def _convert_keys(db: sqlite3.Connection, keys: Iterable[int]) -> None:
+def _convert_keys(db: sqlite3.Connection, spool: Spool | None, keys: Iterable[int]) -> None:
     """Write the text of these articles' pending HTML, inside the caller's transaction.
 
     Writing ``text`` deletes the pending row (trigger ``articles_text_written``).
+    HTML that was lost (see :func:`_forget_lost`) leaves the text empty.
     """
     for key in keys:
         found = db.execute(
-            "SELECT p.html, p.base_url, a.title FROM pending_text AS p "
+            f"SELECT {_PENDING}, a.title FROM pending_text AS p "
             "JOIN articles AS a ON a.key = p.key WHERE p.key = ?",
             (key,),
         ).fetchone()
-        if found is not None:
-            text = _html_text(found[0], found[1])
-            db.execute(
-                "UPDATE articles SET text = ?, content_hash = ? WHERE key = ?",
-                (text, content_hash(found[2], text), key),
-            )
+        if found is None:
+            continue
+        html = _pending_html(spool, found[:6])
+        if html is None:
+            _forget_lost(db, key, found[5])
+            continue
+        text = _html_text(html, found[1])
+        db.execute(
+            "UPDATE articles SET text = ?, content_hash = ? WHERE key = ?",
+            (text, content_hash(found[6], text), key),
+        )
+
+
+def _forget_lost(db: sqlite3.Connection, key: int, expected: bytes | None) -> int:
+    """Drop a pending row whose spooled HTML is gone and have its feed fetched in full again.
+
+    Only a crash or power cut between writing the spool and syncing it (or
+    someone deleting the ``-pending`` folder) gets here. The article keeps
+    its empty text until the feed sends it again: with the feed's
+    validators and body hash cleared, the next refresh downloads and parses
+    it whatever the server says, and the article's text is written as an
+    update. Returns 1 when the row was still there (0 if converted meanwhile).
+    """
+    gone = db.execute(
+        "DELETE FROM pending_text WHERE key = ? AND digest IS ?", (key, expected)
+    ).rowcount
+    if gone:
+        db.execute(
+            "UPDATE subscriptions SET etag = NULL, last_modified = NULL, body_hash = NULL "
+            "WHERE source = (SELECT source FROM articles WHERE key = ?)",
+            (key,),
+        )
+    return gone
 
 
 def _header(row: Sequence[Any]) -> ArticleHeader:
@@ -226,6 +292,8 @@ class Store(EntityQueries, Subscriptions, SavedQueries, Settings, FullTextStore,
         self._corrupt: str | None = None
         self._bulk_depth = 0
         self._checkpointer: Checkpointer | None = None
+        # Pending HTML goes to files beside a database file (store/spool.py).
+        self._spool = None if str(path) == MEMORY else Spool(Path(path))
 
     @classmethod
     def open(cls, path: Path | str | None = None) -> Store:
@@ -256,6 +324,8 @@ class Store(EntityQueries, Subscriptions, SavedQueries, Settings, FullTextStore,
             if self._corrupt is None:  # optimize may write; a damaged file gets nothing
                 with suppress(sqlite3.Error):
                     self._db.execute("PRAGMA optimize")
+                with suppress(sqlite3.Error):
+                    self._sweep_spool(self._db)
             self._db.close()
             self._db = None
 
@@ -375,21 +445,23 @@ class Store(EntityQueries, Subscriptions, SavedQueries, Settings, FullTextStore,
         self,
         articles: Iterable[Article],
         *,
-        pending_html: Sequence[str | None] | None = None,
+        pending_html: Sequence[str | bytes | None] | None = None,
         base_url: str | None = None,
     ) -> Ingested:
         """:meth:`add_articles`, also saying how many were new, changed or skipped.
 
         ``pending_html[i]``, when given and not None, is the HTML body of
-        ``articles[i]``, whose ``text`` is then empty: a refresh leaves the
-        conversion to text for later (:meth:`convert_pending`, or when the
-        article is read). ``base_url`` resolves its relative links. A new
-        article is stored with its HTML pending; one already stored is
-        converted now, because it must be compared with what is stored.
+        ``articles[i]`` (text, or UTF-8 bytes), whose ``text`` is then empty:
+        a refresh leaves the conversion to text for later
+        (:meth:`convert_pending`, or when the article is read). ``base_url``
+        resolves its relative links. A new article is stored with its HTML
+        pending, in the spool files of a file store (one write per call);
+        one already stored is converted now, because it must be compared
+        with what is stored.
         """
         articles = list(articles)
         rows = [_Row.of(article) for article in articles]
-        htmls: Sequence[str | None] = (
+        htmls: Sequence[str | bytes | None] = (
             [None] * len(rows) if pending_html is None else list(pending_html)
         )
         if len(htmls) != len(rows):
@@ -399,23 +471,27 @@ class Store(EntityQueries, Subscriptions, SavedQueries, Settings, FullTextStore,
         outcomes: Counter[str] = Counter()
         with self._writing() as db:
             known = self._known_identities(db, rows)
+            pending: list[tuple[int, str | bytes]] = []
+            added: set[tuple[str, str]] = set()
             for row, html in zip(rows, htmls, strict=True):
                 identity = (row.source, row.article_id)
                 if identity in known:
+                    if identity in added and pending:  # compared with its own pending row
+                        self._add_pending(db, pending, base_url)
+                        pending = []
                     key, outcome = self._upsert_html(db, row, html, base_url, now)
                 else:
                     # Nowhere yet (no row, tombstone or bookmark): a plain insert,
                     # without the three look-ups _upsert would make for it.
                     key, outcome = self._insert_new(db, row, now), "new"
                     known.add(identity)  # a repeat later in the batch is an update
+                    added.add(identity)
                     if html is not None:
-                        db.execute(
-                            "INSERT INTO pending_text (key, html, base_url) VALUES (?, ?, ?)",
-                            (key, html, base_url),
-                        )
+                        pending.append((key, html))
                 outcomes[outcome] += 1
                 if key is not None:
                     keys.append(key)
+            self._add_pending(db, pending, base_url)
         return Ingested(
             keys,
             new=outcomes["new"],
@@ -423,6 +499,54 @@ class Store(EntityQueries, Subscriptions, SavedQueries, Settings, FullTextStore,
             unchanged=outcomes["unchanged"],
             skipped=outcomes["skipped"],
         )
+
+    def _add_pending(
+        self, db: sqlite3.Connection, pending: Sequence[tuple[int, str | bytes]],
+        base_url: str | None,
+    ) -> None:
+        """Keep new articles' HTML for later conversion: spooled when it can be, else inline.
+
+        The spool is written before the rows that point at it, inside the
+        transaction, so a failed write (a full disk) means the HTML is
+        stored inline instead and a failed commit leaves only unreferenced
+        bytes, which :meth:`_sweep_spool` deletes.
+        """
+        if not pending:
+            return
+        if self._spool is not None:
+            bodies = [_as_bytes(html) for _key, html in pending]
+            try:
+                refs = self._spool.append(bodies)
+            except OSError:
+                pass
+            else:
+                db.executemany(
+                    "INSERT INTO pending_text (key, html, base_url, spool, spool_offset, "
+                    "spool_length, digest) VALUES (?, '', ?, ?, ?, ?, ?)",
+                    [
+                        (key, base_url, *ref)
+                        for (key, _html), ref in zip(pending, refs, strict=True)
+                    ],
+                )
+                return
+        db.executemany(
+            "INSERT INTO pending_text (key, html, base_url) VALUES (?, ?, ?)",
+            [
+                (key, html if isinstance(html, str) else html.decode("utf-8", "replace"), base_url)
+                for key, html in pending
+            ],
+        )
+
+    def _sweep_spool(self, db: sqlite3.Connection) -> None:
+        """Delete spool files no pending row refers to (lock held)."""
+        if self._spool is None or not self._spool.folder.is_dir():
+            return
+        referenced = {
+            name for (name,) in db.execute(
+                "SELECT DISTINCT spool FROM pending_text WHERE spool IS NOT NULL"
+            )
+        }
+        self._spool.sweep(referenced)
 
     @staticmethod
     def _known_identities(db: sqlite3.Connection, rows: Sequence[_Row]) -> set[tuple[str, str]]:
@@ -455,8 +579,8 @@ class Store(EntityQueries, Subscriptions, SavedQueries, Settings, FullTextStore,
         return {(source, article_id) for source, article_id in found}
 
     def _upsert_html(
-        self, db: sqlite3.Connection, row: _Row, html: str | None, base_url: str | None,
-        now: str,
+        self, db: sqlite3.Connection, row: _Row, html: str | bytes | None,
+        base_url: str | None, now: str,
     ) -> tuple[int | None, str]:
         """:meth:`_upsert` for a known article whose incoming text may still be HTML.
 
@@ -468,24 +592,28 @@ class Store(EntityQueries, Subscriptions, SavedQueries, Settings, FullTextStore,
         works on text as always.
         """
         stored = db.execute(
-            "SELECT p.key, p.html, p.base_url, a.summary_only FROM articles AS a "
+            "SELECT p.key, a.summary_only, p.html, p.base_url, p.spool, p.spool_offset, "
+            "p.spool_length, p.digest FROM articles AS a "
             "JOIN pending_text AS p ON p.key = a.key WHERE a.source = ? AND a.article_id = ?",
             (row.source, row.article_id),
         ).fetchone()
         if html is not None and stored is not None and (
-            stored[1:] == (html, base_url, row.summary_only)
+            (stored[1], stored[3]) == (row.summary_only, base_url)
+            and _same_html(stored[2:], html)
         ):
             key, outcome = self._upsert(db, row, now)
             if outcome == "updated":  # its UPDATE of text dropped the pending row
                 db.execute(
-                    "INSERT OR REPLACE INTO pending_text (key, html, base_url) VALUES (?, ?, ?)",
-                    (key, html, base_url),
+                    "INSERT OR REPLACE INTO pending_text (key, html, base_url, spool, "
+                    "spool_offset, spool_length, digest) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (key, *stored[2:]),
                 )
             return key, outcome
         if stored is not None:
-            _convert_keys(db, [stored[0]])
+            _convert_keys(db, self._spool, [stored[0]])
         if html is not None:
-            row = row.with_text(_html_text(html, base_url))
+            text = html if isinstance(html, str) else html.decode("utf-8", "surrogatepass")
+            row = row.with_text(_html_text(text, base_url))
         return self._upsert(db, row, now)
 
     @staticmethod
@@ -628,13 +756,15 @@ class Store(EntityQueries, Subscriptions, SavedQueries, Settings, FullTextStore,
                 ).fetchone()
             elif not row[7]:
                 pending = db.execute(
-                    "SELECT html, base_url FROM pending_text WHERE key = ?", (key,)
+                    f"SELECT {_PENDING} FROM pending_text AS p WHERE key = ?", (key,)
                 ).fetchone()
         if row is None:
             return None
         article = _article(row)
         if pending is not None:
-            article = dataclasses.replace(article, text=_html_text(pending[0], pending[1]))
+            html = _pending_html(self._spool, pending)
+            if html is not None:  # lost: the text stays empty until convert_pending refetches
+                article = dataclasses.replace(article, text=_html_text(html, pending[1]))
         return article
 
     def convert_pending(self, limit: int | None = None, *, batch: int = 500) -> int:
@@ -645,31 +775,45 @@ class Store(EntityQueries, Subscriptions, SavedQueries, Settings, FullTextStore,
         runs it first so it never misses an article's words. Converted in
         batches of ``batch`` outside the lock, written only where the same
         HTML is still pending (a refresh may have replaced it meanwhile).
+        Spooled HTML found lost is dropped and its feed marked for a full
+        fetch (see ``_forget_lost``). When nothing is left pending, the spool
+        files nobody refers to are deleted.
         """
         done = 0
         while limit is None or done < limit:
             size = batch if limit is None else min(batch, limit - done)
             with self._reading() as db:
                 rows = db.execute(
-                    "SELECT p.key, p.html, p.base_url, a.title FROM pending_text AS p "
+                    f"SELECT p.key, a.title, {_PENDING} FROM pending_text AS p "
                     "JOIN articles AS a ON a.key = p.key ORDER BY p.key DESC LIMIT ?",
                     (size,),
                 ).fetchall()
             if not rows:
+                with self._reading() as db:
+                    self._sweep_spool(db)
                 break
             converted = []
-            for key, html, base_url, title in rows:
-                text = _html_text(html, base_url)
-                converted.append((text, content_hash(title, text), key, key, html, title))
+            lost = []
+            for key, title, *pending in rows:
+                html = _pending_html(self._spool, pending)
+                if html is None:
+                    lost.append((key, pending[5]))
+                    continue
+                text = _html_text(html, pending[1])
+                converted.append(
+                    (text, content_hash(title, text), key, key, pending[0], pending[5], title)
+                )
             with self._writing() as db:
                 written = 0
                 for values in converted:
                     written += db.execute(
                         "UPDATE articles SET text = ?, content_hash = ? WHERE key = ? AND "
-                        "EXISTS (SELECT 1 FROM pending_text WHERE key = ? AND html = ?) "
-                        "AND title = ?",
+                        "EXISTS (SELECT 1 FROM pending_text WHERE key = ? AND html = ? "
+                        "AND digest IS ?) AND title = ?",
                         values,
                     ).rowcount
+                for key, expected in lost:
+                    written += _forget_lost(db, key, expected)
             done += written
             if not written:  # every one replaced meanwhile: leave them to the next call
                 break
@@ -751,9 +895,9 @@ class Store(EntityQueries, Subscriptions, SavedQueries, Settings, FullTextStore,
                 return False
             return self._bookmark(db, key)
 
-    @staticmethod
-    def _bookmark(db: sqlite3.Connection, key: int) -> bool:
-        _convert_keys(db, [key])  # the copy must hold text, not an empty pending body
+    def _bookmark(self, db: sqlite3.Connection, key: int) -> bool:
+        # The copy must hold text, not an empty pending body.
+        _convert_keys(db, self._spool, [key])
         db.execute(
             f"INSERT INTO bookmarks (article_key, bookmarked_at, {_FIELDS}, read, read_at) "
             f"SELECT key, ?, {_FIELDS}, read, read_at FROM articles WHERE key = ? "
@@ -815,7 +959,8 @@ class Store(EntityQueries, Subscriptions, SavedQueries, Settings, FullTextStore,
             mentions.setdefault((start, end, label), (name, norm))
         wanted = None if for_text is None else strip_unsafe(for_text)
         with self._writing() as db:
-            _convert_keys(db, [key])  # offsets refer to the converted text: store it now
+            # Offsets refer to the converted text: store it now.
+            _convert_keys(db, self._spool, [key])
             row = db.execute(
                 "SELECT title, text FROM articles WHERE key = ? "
                 "UNION ALL SELECT title, text FROM bookmarks WHERE article_key = ? LIMIT 1",

@@ -291,10 +291,23 @@ def _pending_text_schema_6(db: sqlite3.Connection) -> None:
     )
 
 
+def _spooled_html_schema_7(db: sqlite3.Connection) -> None:
+    """Version 7: pending HTML may live in a file beside the database (store/spool.py).
+
+    A spooled row has an empty ``html`` and says where its bytes are:
+    ``spool`` (a file name in the ``-pending`` folder), ``spool_offset``,
+    ``spool_length``, and ``digest``, which tells the bytes read back from a
+    damaged or missing copy. Rows from version 6 keep their HTML inline, as
+    do in-memory stores, so both kinds are read.
+    """
+    for column in ("spool TEXT", "spool_offset INTEGER", "spool_length INTEGER", "digest BLOB"):
+        db.execute(f"ALTER TABLE pending_text ADD COLUMN {column}")
+
+
 #: Applied in order; the schema version is ``len(MIGRATIONS)``.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _create_schema_1, _feeds_schema_2, refold_entities, _search_schema_4,
-    _reader_schema_5, _pending_text_schema_6,
+    _reader_schema_5, _pending_text_schema_6, _spooled_html_schema_7,
 ]
 
 

@@ -1,0 +1,131 @@
+"""Pending article HTML kept in plain files beside the database, not in it.
+
+A refresh stores each new article's HTML as received and converts it to
+text later (see ``pending_text`` in :mod:`newsreader.store.schema`). Kept
+inside SQLite, that HTML (~35 MB per 10,000 articles) is written twice,
+once to the write-ahead log and once more when the log is checkpointed,
+four kilobytes per system call: about a sixth of a fresh refresh's CPU.
+Appended to a file instead, it is written once, one call per feed, and
+the database keeps only where it is and a digest of it.
+
+The files are a cache of what the feeds sent, so they need no journal of
+their own. Like the rest of the store they are not synced on every commit,
+so after a power cut a row may point at bytes that never reached the disk:
+the digest catches that (a short read, zeros, another file's bytes), and
+the store then drops the pending row and has the feed fetched in full
+again (:meth:`newsreader.store.Store.convert_pending`).
+
+Each :class:`Spool` appends to files of its own (a random name per store
+opened), opened for each append, so a file swept away by another process
+is simply created again. A file is deleted once no pending row refers to
+it: at once for this store's own files, which only it appends to, and after
+:data:`FOREIGN_MIN_AGE` seconds untouched for another process's.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from collections.abc import Collection, Sequence
+from pathlib import Path
+
+__all__ = ["FOREIGN_MIN_AGE", "ROTATE_BYTES", "Spool", "SpoolRef", "digest"]
+
+#: Start a new file past this size, so converted files can go while refreshes go on.
+ROTATE_BYTES = 64 * 1024 * 1024
+#: Another process's unreferenced file is left alone until untouched this long:
+#: it may have appended and not yet committed the rows that refer to it.
+FOREIGN_MIN_AGE = 15 * 60.0
+_SUFFIX = ".html"
+
+#: Where one body is: (file name, offset, length, digest).
+SpoolRef = tuple[str, int, int, bytes]
+
+
+def digest(data: bytes) -> bytes:
+    """16 bytes that tell one body from another and a damaged copy from the original.
+
+    SHA-256 because it is the fastest of hashlib's digests on CPUs with SHA
+    instructions (this machine: 1.6 GB/s, BLAKE2b 0.9 GB/s).
+    """
+    return hashlib.sha256(data).digest()[:16]
+
+
+class Spool:
+    """The ``<database>-pending`` folder: append bodies, read them back, sweep.
+
+    Not thread-safe on its own: the store calls it under its lock.
+    """
+
+    def __init__(self, db_path: Path) -> None:
+        self.folder = db_path.with_name(db_path.name + "-pending")
+        self._token = f"{os.getpid()}-{os.urandom(4).hex()}"
+        self._serial = 0
+        self._own: set[str] = set()
+
+    def _current(self) -> str:
+        return f"{self._token}-{self._serial}{_SUFFIX}"
+
+    def append(self, bodies: Sequence[bytes]) -> list[SpoolRef]:
+        """Write ``bodies`` to this store's current file in one call; where each one went.
+
+        Raises OSError when the folder or file cannot be written; nothing
+        then refers to what may have been written.
+        """
+        self.folder.mkdir(parents=True, exist_ok=True)
+        name = self._current()
+        path = self.folder / name
+        with open(path, "ab") as file:
+            offset = file.seek(0, os.SEEK_END)
+            if offset >= ROTATE_BYTES:
+                self._serial += 1
+                return self.append(bodies)
+            file.write(b"".join(bodies))
+        self._own.add(name)
+        refs: list[SpoolRef] = []
+        for body in bodies:
+            refs.append((name, offset, len(body), digest(body)))
+            offset += len(body)
+        return refs
+
+    def read(self, ref: SpoolRef) -> bytes | None:
+        """The body ``ref`` points at, or None when it is missing or not what was written."""
+        name, offset, length, expected = ref
+        if os.sep in name or "/" in name or not name.endswith(_SUFFIX):
+            return None  # not a name this module made: never read outside the folder
+        try:
+            with open(self.folder / name, "rb") as file:
+                file.seek(offset)
+                data = file.read(length)
+        except OSError:
+            return None
+        if len(data) != length or digest(data) != expected:
+            return None
+        return data
+
+    def sweep(self, referenced: Collection[str], *, now: float | None = None) -> int:
+        """Delete the files no pending row refers to (see the module docstring); how many."""
+        try:
+            entries = list(os.scandir(self.folder))
+        except OSError:
+            return 0
+        now = time.time() if now is None else now
+        removed = 0
+        for entry in entries:
+            name = entry.name
+            if not name.endswith(_SUFFIX) or name in referenced:
+                continue
+            if name not in self._own:
+                try:
+                    if now - entry.stat().st_mtime < FOREIGN_MIN_AGE:
+                        continue
+                except OSError:
+                    continue
+            try:
+                os.unlink(entry.path)
+            except OSError:
+                continue
+            self._own.discard(name)
+            removed += 1
+        return removed
