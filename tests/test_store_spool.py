@@ -4,9 +4,8 @@ costs a refetch of its feed, never a wrong text or a traceback."""
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import time
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,7 +14,7 @@ import pytest
 from newsreader.content import html_to_text
 from newsreader.models import Article
 from newsreader.store import FeedSpec, FeedStateUpdate, Store
-from newsreader.store.spool import FOREIGN_MIN_AGE, Spool, digest
+from newsreader.store.spool import Spool, digest
 
 BASE = "https://wire.example/feed.xml"
 SOURCE = "https://wire.example/feed.xml"
@@ -183,17 +182,56 @@ def test_a_memory_store_keeps_pending_html_inline() -> None:
         assert store.convert_pending() == 1
 
 
-def test_another_processs_file_is_swept_only_when_old(tmp_path: Path) -> None:
-    spool = Spool(tmp_path / "s.db")
-    other = Spool(tmp_path / "s.db")  # another process's store on the same file
-    (ref,) = other.append([b"<p>x</p>"])
-    name = ref[0]
-    assert spool.sweep(set()) == 0  # it may not have committed its rows yet
-    old = time.time() - FOREIGN_MIN_AGE - 1
-    os.utime(spool.folder / name, (old, old))
-    assert spool.sweep({name}) == 0  # referenced: kept whatever its age
-    assert spool.sweep(set()) == 1
-    assert other.read(ref) is None
+def test_the_sweep_waits_for_a_writer_between_append_and_commit(tmp_path: Path) -> None:
+    # Another process appends inside its write transaction, then commits the rows
+    # pointing at the bytes: a sweep must never fall between the two.
+    path = tmp_path / "s.db"
+    with Store.open(path) as store:
+        (key,) = store.add_articles([shell()])
+        other = Spool(path)
+        writer = sqlite3.connect(path, isolation_level=None)
+        writer.execute("BEGIN IMMEDIATE")
+        (ref,) = other.append([b"<p>x</p>"])  # appended, not yet committed
+        sweeping = threading.Event()
+
+        def sweep() -> None:
+            sweeping.set()
+            store.convert_pending()  # nothing pending: ends with a sweep
+
+        thread = threading.Thread(target=sweep)
+        thread.start()
+        sweeping.wait(5)
+        thread.join(0.3)  # it waits for the write lock (or would wrongly sweep now)
+        assert other.read(ref) == b"<p>x</p>"
+        writer.execute(
+            "INSERT INTO pending_text (key, html, spool, spool_offset, spool_length, digest) "
+            "VALUES (?, '', ?, ?, ?, ?)", (key, *ref),
+        )
+        writer.execute("COMMIT")
+        writer.close()
+        thread.join(10)
+        assert not thread.is_alive()
+        assert other.read(ref) == b"<p>x</p>"  # referenced when the sweep looked
+        assert store.convert_pending() == 1
+        assert spool_files(store) == []
+
+
+def test_closing_while_another_process_writes_skips_the_sweep(tmp_path: Path) -> None:
+    path = tmp_path / "s.db"
+    store = Store.open(path)
+    (key,) = add(store, HTML)
+    assert store.delete_article(key)
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
+    try:
+        store.close()  # does not wait for the lock, does not fail
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    assert len(spool_files(store)) == 1  # left for the next sweep
+    with Store.open(path) as again:
+        assert again.convert_pending() == 0
+        assert spool_files(again) == []
 
 
 def test_spool_reads_only_its_own_names(tmp_path: Path) -> None:

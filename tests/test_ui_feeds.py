@@ -8,6 +8,7 @@ test waits on workers (never sleeps) and asserts state.
 from __future__ import annotations
 
 import shutil
+import sqlite3
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -299,6 +300,34 @@ async def test_refresh_shows_progress_and_keeps_the_cursor(db_path, server, fake
         await settle(app, pilot)
         assert screen.articles.row_count == 5
         assert screen.articles.current_key == key
+
+
+async def test_an_app_refresh_converts_what_a_cli_refresh_left_pending(
+    db_path, server, fake_extractor
+):
+    # `newsreader refresh` (a cron job) stores HTML pending and exits; the app's
+    # next refresh converts it even when nothing new arrives, and the spool empties.
+    server.routes["/feed"] = feed_route(rss("a", "b"), etag='"v1"')
+    with Store.open(db_path) as store:
+        store.add_feed(server.url("/feed"))
+        refresh_feeds(store, parse_in_processes=False)
+    spool = db_path.with_name(db_path.name + "-pending")
+    assert len(list(spool.glob("*.html"))) == 1
+
+    app = make_app(db_path, [], fake_extractor)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("R")  # answered 304: nothing new
+        await settle(app, pilot)
+        assert len(server.seen("/feed")) >= 2
+    assert list(spool.glob("*.html")) == []
+    db = sqlite3.connect(db_path)
+    try:
+        assert db.execute("SELECT count(*) FROM pending_text").fetchone() == (0,)
+        texts = db.execute("SELECT text FROM articles ORDER BY text").fetchall()
+    finally:
+        db.close()
+    assert texts == [("Body a.",), ("Body b.",)]
 
 
 async def test_startup_shows_stored_articles_before_the_refresh_ends(

@@ -19,7 +19,8 @@ from newsreader.store import schema
 from newsreader.store.types import StoreError
 
 _MAGIC = b"SQLite format 3\x00"
-_BUSY_TIMEOUT_MS = 5000
+#: How long a statement waits for another process's write transaction to end.
+BUSY_TIMEOUT_MS = 5000
 MEMORY = ":memory:"
 
 
@@ -127,7 +128,7 @@ def _set_wal(db: sqlite3.Connection) -> None:
     another connection is mid-way through creating the schema; so retry for
     as long as the busy timeout would have waited.
     """
-    deadline = time.monotonic() + _BUSY_TIMEOUT_MS / 1000
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
     delay = 0.005
     while True:
         try:
@@ -165,12 +166,12 @@ def connect(path: Path | str) -> sqlite3.Connection:
             ) from None
     try:
         db = sqlite3.connect(
-            path, timeout=_BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
+            path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
         )
     except sqlite3.Error as exc:
         raise StoreError(f"cannot open {describe(path)}: {clean_key(str(exc))}") from None
     try:
-        db.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS:d}")
+        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS:d}")
         version = _check_contents(db, path)
         _configure(db)
         _migrate(db, path, version)

@@ -30,7 +30,7 @@ from newsreader.store.checkpoint import (
     DEFAULT_AUTOCHECKPOINT_PAGES,
     Checkpointer,
 )
-from newsreader.store.connection import MEMORY, connect, describe
+from newsreader.store.connection import BUSY_TIMEOUT_MS, MEMORY, connect, describe
 from newsreader.store.convert import (
     clean_optional,
     content_hash,
@@ -324,8 +324,8 @@ class Store(EntityQueries, Subscriptions, SavedQueries, Settings, FullTextStore,
             if self._corrupt is None:  # optimize may write; a damaged file gets nothing
                 with suppress(sqlite3.Error):
                     self._db.execute("PRAGMA optimize")
-                with suppress(sqlite3.Error):
-                    self._sweep_spool(self._db)
+                with suppress(sqlite3.Error, StoreError):
+                    self._sweep_spool(wait=False)
             self._db.close()
             self._db = None
 
@@ -537,16 +537,35 @@ class Store(EntityQueries, Subscriptions, SavedQueries, Settings, FullTextStore,
             ],
         )
 
-    def _sweep_spool(self, db: sqlite3.Connection) -> None:
-        """Delete spool files no pending row refers to (lock held)."""
+    def _sweep_spool(self, *, wait: bool = True) -> None:
+        """Delete the spool files no pending row refers to.
+
+        Inside a write transaction: every store appends to the spool inside
+        its own (see :meth:`_add_pending`), so while this one holds the
+        database's write lock no other process is between appending to a
+        file and committing the rows that point at it, and a file nothing
+        refers to now is garbage (a rolled-back batch's bytes included).
+        Without ``wait`` (closing), a busy database means no sweep this time.
+        """
         if self._spool is None or not self._spool.folder.is_dir():
             return
-        referenced = {
-            name for (name,) in db.execute(
-                "SELECT DISTINCT spool FROM pending_text WHERE spool IS NOT NULL"
-            )
-        }
-        self._spool.sweep(referenced)
+        with self._lock:
+            db = self._db
+            if db is None:
+                return
+            if not wait:
+                db.execute("PRAGMA busy_timeout = 0")
+            try:
+                with self._writing() as db:
+                    referenced = {
+                        name for (name,) in db.execute(
+                            "SELECT DISTINCT spool FROM pending_text WHERE spool IS NOT NULL"
+                        )
+                    }
+                    self._spool.sweep(referenced)
+            finally:
+                if not wait:
+                    db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS:d}")
 
     @staticmethod
     def _known_identities(db: sqlite3.Connection, rows: Sequence[_Row]) -> set[tuple[str, str]]:
@@ -789,8 +808,7 @@ class Store(EntityQueries, Subscriptions, SavedQueries, Settings, FullTextStore,
                     (size,),
                 ).fetchall()
             if not rows:
-                with self._reading() as db:
-                    self._sweep_spool(db)
+                self._sweep_spool()
                 break
             converted = []
             lost = []

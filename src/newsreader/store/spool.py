@@ -18,25 +18,24 @@ again (:meth:`newsreader.store.Store.convert_pending`).
 Each :class:`Spool` appends to files of its own (a random name per store
 opened), opened for each append, so a file swept away by another process
 is simply created again. A file is deleted once no pending row refers to
-it: at once for this store's own files, which only it appends to, and after
-:data:`FOREIGN_MIN_AGE` seconds untouched for another process's.
+it; the store sweeps while it holds the database's write lock, and appends
+only inside its own write transactions, so no process can be between
+writing bytes and committing the rows that point at them when the sweep
+looks (see ``Store._sweep_spool``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
-import time
 from collections.abc import Collection, Sequence
 from pathlib import Path
 
-__all__ = ["FOREIGN_MIN_AGE", "ROTATE_BYTES", "Spool", "SpoolRef", "digest"]
+__all__ = ["ROTATE_BYTES", "Spool", "SpoolRef", "digest"]
 
 #: Start a new file past this size, so converted files can go while refreshes go on.
 ROTATE_BYTES = 64 * 1024 * 1024
-#: Another process's unreferenced file is left alone until untouched this long:
-#: it may have appended and not yet committed the rows that refer to it.
-FOREIGN_MIN_AGE = 15 * 60.0
 _SUFFIX = ".html"
 
 #: Where one body is: (file name, offset, length, digest).
@@ -62,7 +61,6 @@ class Spool:
         self.folder = db_path.with_name(db_path.name + "-pending")
         self._token = f"{os.getpid()}-{os.urandom(4).hex()}"
         self._serial = 0
-        self._own: set[str] = set()
 
     def _current(self) -> str:
         return f"{self._token}-{self._serial}{_SUFFIX}"
@@ -82,7 +80,6 @@ class Spool:
                 self._serial += 1
                 return self.append(bodies)
             file.write(b"".join(bodies))
-        self._own.add(name)
         refs: list[SpoolRef] = []
         for body in bodies:
             refs.append((name, offset, len(body), digest(body)))
@@ -104,28 +101,19 @@ class Spool:
             return None
         return data
 
-    def sweep(self, referenced: Collection[str], *, now: float | None = None) -> int:
-        """Delete the files no pending row refers to (see the module docstring); how many."""
+    def sweep(self, referenced: Collection[str]) -> int:
+        """Delete the files not in ``referenced``; how many.
+
+        Only with the database's write lock held (see the module docstring).
+        """
         try:
             entries = list(os.scandir(self.folder))
         except OSError:
             return 0
-        now = time.time() if now is None else now
         removed = 0
         for entry in entries:
-            name = entry.name
-            if not name.endswith(_SUFFIX) or name in referenced:
-                continue
-            if name not in self._own:
-                try:
-                    if now - entry.stat().st_mtime < FOREIGN_MIN_AGE:
-                        continue
-                except OSError:
-                    continue
-            try:
-                os.unlink(entry.path)
-            except OSError:
-                continue
-            self._own.discard(name)
-            removed += 1
+            if entry.name.endswith(_SUFFIX) and entry.name not in referenced:
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
+                    removed += 1
         return removed

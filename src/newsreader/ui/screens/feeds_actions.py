@@ -507,9 +507,12 @@ class FeedsActions(Screen[None]):
             parse_in_processes=self.PARSE_IN_PROCESSES,
         )
         keys: list[int] = []
-        if (summary.new or summary.updated) and not worker.is_cancelled:
-            # Off the refresh's critical path: index the new text for search, then
-            # hand the articles without entities to the background batch.
+        if not worker.is_cancelled:
+            # Off the refresh's critical path: convert pending HTML and index the new
+            # text for search, then hand the articles without entities to the
+            # background batch. After every refresh, not only one that brought
+            # articles: those a `newsreader refresh` (a cron job, say) stored are
+            # still pending, and the app's first refresh is their turn.
             store.sync_search_index()
             extractor = self._feeds_app.extractor()
             if extractor is not None:
