@@ -41,7 +41,7 @@ NASTY = st.lists(st.one_of(_pieces, st.text(max_size=5)), max_size=40).map("".jo
 
 
 def test_every_character_the_shortcuts_skip_is_non_printable() -> None:
-    """The premise of the isprintable() shortcuts in clean_line and clean_text."""
+    """The premise of the isprintable() shortcuts in clean_line, clean_text and clean_key."""
     for code in range(sys.maxunicode + 1):
         char = chr(code)
         acted_on = (
@@ -50,7 +50,7 @@ def test_every_character_the_shortcuts_skip_is_non_printable() -> None:
             or (char.isspace() and char != " ")
             or char in sanitize._TRAILING.replace(" ", "")
         )
-        if acted_on:
+        if acted_on or sanitize._KEY_SUSPECT.match(char):
             assert not char.isprintable(), hex(code)
 
 

@@ -256,7 +256,10 @@ def clean_key(s: str | None) -> str:
         return ""
     if not isinstance(s, str):
         s = str(s)
-    if not _KEY_SUSPECT.search(s):
+    # Every character the steps below act on is non-printable (pinned by a
+    # test): one C-level scan answers for the usual id, link or path, where
+    # the regex costs ~5x more (~70,000 values per 10,000 articles stored).
+    if s.isprintable() or not _KEY_SUSPECT.search(s):
         return s
     s = _SURROGATES.sub("\ufffd", s)
     s = _ESCAPE_SEQUENCES.sub("", _LINE_SEPARATORS.sub("\n", s))

@@ -538,7 +538,10 @@ async def _refresh_one(
 
 async def _parse(feed: FeedState, got: Fetched, url: str, parser: _Parser) -> FeedResult:
     body = got.body or b""
-    digest = hashlib.blake2b(body, digest_size=16).hexdigest()
+    # SHA-256, not BLAKE2b: twice as fast on CPUs with SHA instructions (a
+    # fresh 10,000-item refresh hashes 44 MB). A hash stored by an older
+    # version never matches, so such a body is parsed once more, no harm.
+    digest = hashlib.sha256(body).hexdigest()[:32]
     fresh = replace(
         feed,
         url=url,

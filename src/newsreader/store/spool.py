@@ -71,10 +71,14 @@ class Spool:
         Raises OSError when the folder or file cannot be written; nothing
         then refers to what may have been written.
         """
-        self.folder.mkdir(parents=True, exist_ok=True)
         name = self._current()
         path = self.folder / name
-        with open(path, "ab") as file:
+        try:
+            file = open(path, "ab")  # noqa: SIM115 (closed by the with below)
+        except FileNotFoundError:  # the first append, or the folder was deleted
+            self.folder.mkdir(parents=True, exist_ok=True)
+            file = open(path, "ab")  # noqa: SIM115
+        with file:
             offset = file.seek(0, os.SEEK_END)
             if offset >= ROTATE_BYTES:
                 self._serial += 1
