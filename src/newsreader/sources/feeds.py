@@ -140,8 +140,16 @@ def _bozo_reason(parsed: Any) -> str:
     return text[:120]
 
 
-def _article(entry: Any, source: str, source_name: str, base_url: str | None) -> Article:
-    text, summary_only = _entry_text(entry, base_url)
+def _article(
+    entry: Any, source: str, source_name: str, base_url: str | None,
+    *, body: tuple[str, bool] | None = None,
+) -> Article:
+    """The Article of one feedparser-shaped entry.
+
+    ``body`` is ``(text, summary_only)`` when the caller has it already (the
+    fast parser's deferred path, whose text is filled in later).
+    """
+    text, summary_only = _entry_text(entry, base_url) if body is None else body
     title = _html_title(entry.get("title"), entry.get("title_detail"), base_url)
     raw_link = entry.get("feedburner_origlink") or entry.get("link")
     link = entry_link(raw_link, base_url)
