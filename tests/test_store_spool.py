@@ -239,3 +239,26 @@ def test_spool_reads_only_its_own_names(tmp_path: Path) -> None:
     (tmp_path / "secret.html").write_bytes(b"<p>x</p>")
     assert spool.read(("../secret.html", 0, 8, digest(b"<p>x</p>"))) is None
     assert spool.read(("missing.html", 0, 8, digest(b"<p>x</p>"))) is None
+
+
+def test_reading_while_a_conversion_sweeps_the_file_gives_the_text(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The app converts in the background right after a refresh, while the reader
+    # opens new articles: the file can go between reading the row and the file.
+    (key,) = add(store, HTML)
+    original = Spool.read
+    calls = []
+
+    def converted_meanwhile(self: Spool, ref):  # type: ignore[no-untyped-def]
+        calls.append(ref)
+        if len(calls) == 1:
+            assert store.convert_pending() == 1  # converts, then sweeps the file
+            assert spool_files(store) == []
+        return original(self, ref)
+
+    monkeypatch.setattr(Spool, "read", converted_meanwhile)
+    article = store.article(key)
+    assert article is not None and article.text == html_to_text(HTML, BASE)
+    (feed,) = store.feeds()
+    assert feed.etag == '"v1"'  # nothing was taken for lost

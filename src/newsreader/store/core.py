@@ -766,25 +766,31 @@ class Store(EntityQueries, Subscriptions, SavedQueries, Settings, FullTextStore,
         converted) is converted for this answer; the stored row is left for
         :meth:`convert_pending`, so reading never waits to write.
         """
-        pending = None
-        with self._reading() as db:
-            row = db.execute(f"SELECT {_FIELDS} FROM articles WHERE key = ?", (key,)).fetchone()
-            if row is None:
+        for _attempt in range(2):
+            with self._reading() as db:
                 row = db.execute(
-                    f"SELECT {_FIELDS} FROM bookmarks WHERE article_key = ?", (key,)
+                    f"SELECT {_FIELDS} FROM articles WHERE key = ?", (key,)
                 ).fetchone()
-            elif not row[7]:
-                pending = db.execute(
-                    f"SELECT {_PENDING} FROM pending_text AS p WHERE key = ?", (key,)
-                ).fetchone()
-        if row is None:
-            return None
-        article = _article(row)
-        if pending is not None:
+                if row is None:
+                    row = db.execute(
+                        f"SELECT {_FIELDS} FROM bookmarks WHERE article_key = ?", (key,)
+                    ).fetchone()
+                    pending = None
+                else:
+                    pending = None if row[7] else db.execute(
+                        f"SELECT {_PENDING} FROM pending_text AS p WHERE key = ?", (key,)
+                    ).fetchone()
+            if row is None:
+                return None
+            if pending is None:
+                return _article(row)
+            # The file is read outside the lock: a conversion may finish and sweep
+            # it meanwhile, so a failed read looks once more before calling it lost.
             html = _pending_html(self._spool, pending)
-            if html is not None:  # lost: the text stays empty until convert_pending refetches
-                article = dataclasses.replace(article, text=_html_text(html, pending[1]))
-        return article
+            if html is not None:
+                return dataclasses.replace(_article(row), text=_html_text(html, pending[1]))
+        # Lost: the text stays empty until convert_pending has the feed refetched.
+        return _article(row)
 
     def convert_pending(self, limit: int | None = None, *, batch: int = 500) -> int:
         """Turn pending article HTML into stored text (all, or the newest ``limit``); how many.
