@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import hashlib
 import multiprocessing
 import os
@@ -742,10 +743,22 @@ class _InlineParser:
     async def parse(
         self, body: bytes, source: str, base_url: str, content_type: str | None
     ) -> tuple[list[_Packed], list[bytes | None], list[str], str | None, str]:
-        if self.defer_html:
-            return parse_body_deferred(body, source, base_url, content_type)
-        packed, warnings, error, used = parse_body_packed(body, source, base_url, content_type)
-        return packed, [], warnings, error, used
+        # Without the cyclic garbage collector while parsing: a parse makes
+        # ~100 container objects per item, all freed by reference counting
+        # (its passes here collected nothing), and the passes cost ~7% of
+        # the parse's CPU. Only in a worker process, where nothing else runs.
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            if self.defer_html:
+                return parse_body_deferred(body, source, base_url, content_type)
+            packed, warnings, error, used = parse_body_packed(
+                body, source, base_url, content_type
+            )
+            return packed, [], warnings, error, used
+        finally:
+            if enabled:
+                gc.enable()
 
 
 _DONE = object()
