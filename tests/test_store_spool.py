@@ -15,6 +15,7 @@ from newsreader.content import html_to_text
 from newsreader.models import Article
 from newsreader.store import FeedSpec, FeedStateUpdate, Store
 from newsreader.store.spool import Spool, digest
+from test_store_pending_html import raw
 
 BASE = "https://wire.example/feed.xml"
 SOURCE = "https://wire.example/feed.xml"
@@ -38,14 +39,6 @@ def shell(article_id: str = "0", **fields: object) -> Article:
     )
     values.update(fields)
     return Article(**values)  # type: ignore[arg-type]
-
-
-def raw(store: Store, sql: str, *params: object) -> list[tuple[object, ...]]:
-    db = sqlite3.connect(store.path)
-    try:
-        return db.execute(sql, params).fetchall()
-    finally:
-        db.close()
 
 
 def spool_files(store: Store) -> list[Path]:
