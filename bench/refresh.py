@@ -150,8 +150,10 @@ def subscribe(path: Path, urls: list[str]) -> None:
 # open, refresh_feeds (TLS context, starting the parse workers, fetching,
 # parsing, storing), close. A new process each time, so no run reuses a warm
 # pool or a TLS context of the last.
+# The CPU it used is reported too (getrusage of itself and of its workers,
+# which it reaps when the pool shuts down, on the clock).
 _ONE_REFRESH = """
-import importlib, json, sys, time
+import importlib, json, resource, sys, time
 from newsreader.feeds import refresh_feeds
 from newsreader.store import Store
 import newsreader.sources.fastfeed
@@ -159,14 +161,22 @@ from newsreader.sources import refresh
 for name in refresh._WORKER_MODULES:
     importlib.import_module(name)
 db, concurrency = sys.argv[1], int(sys.argv[2])
+usage = lambda who: resource.getrusage(who)
+self0, kids0 = usage(resource.RUSAGE_SELF), usage(resource.RUSAGE_CHILDREN)
 start = time.perf_counter()
 with Store.open(db) as store:
     summary = refresh_feeds(store, concurrency=concurrency)
 seconds = time.perf_counter() - start
+self1, kids1 = usage(resource.RUSAGE_SELF), usage(resource.RUSAGE_CHILDREN)
+cpu = {
+    "process": self1.ru_utime + self1.ru_stime - self0.ru_utime - self0.ru_stime,
+    "process_system": self1.ru_stime - self0.ru_stime,
+    "workers": kids1.ru_utime + kids1.ru_stime - kids0.ru_utime - kids0.ru_stime,
+}
 counts = {"articles": summary.new + summary.updated}
 for report in summary.reports:
     counts[report.status] = counts.get(report.status, 0) + 1
-print(json.dumps({"seconds": seconds, "counts": counts}))
+print(json.dumps({"seconds": seconds, "counts": counts, "cpu": cpu}))
 """
 
 
@@ -191,6 +201,10 @@ def warm_bytecode(work: Path) -> None:
     )
 
 
+#: CPU seconds of each product-path run of ours, in order (see _ONE_REFRESH).
+CPU_RUNS: list[dict[str, float]] = []
+
+
 def ours_product(db: Path, concurrency: int, work: Path) -> tuple[float, dict[str, int]]:
     """``newsreader refresh`` minus start-up, in a new process: open, refresh, close."""
     done = subprocess.run(
@@ -198,7 +212,32 @@ def ours_product(db: Path, concurrency: int, work: Path) -> tuple[float, dict[st
         check=True, capture_output=True, text=True, env=ours_env(work),
     )
     result = json.loads(done.stdout.strip().splitlines()[-1])
+    CPU_RUNS.append(dict(result["cpu"]))
     return float(result["seconds"]), dict(result["counts"])
+
+
+def _process_cpu(pid: int) -> float | None:
+    """User + system CPU seconds of a running process so far (Linux ``/proc``), or None."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _report_cpu(label: str, runs: list[dict[str, float]], server: list[float]) -> None:
+    """Where ours spent its CPU, medians over the runs: worth more than wall time here.
+
+    On two cores a fresh refresh keeps both busy, so its wall time follows
+    the total CPU of every process, and the split says where to look.
+    """
+    if not runs:
+        return
+    parts = [f"{key} {_median([run[key] for run in runs]):.2f} s"
+             for key in ("process", "process_system", "workers")]
+    if server:
+        parts.append(f"serve.py {_median(server):.2f} s")
+    print(f"{label}: CPU (medians) {', '.join(parts)}")
 
 
 def make_sink(kind: str, path: Path) -> tuple[Callable[[list[Article]], None], Callable[[], None]]:
@@ -345,6 +384,8 @@ def run_fresh(args: argparse.Namespace, latency_ms: float = 0.0) -> tuple[float,
     theirs: list[float] = []
     warm_mine: list[float] = []
     warm_theirs: list[float] = []
+    fresh_cpu: list[dict[str, float]] = []
+    server_cpu: list[float] = []
     try:
         urls = server.urls()
         for run in range(args.runs):
@@ -361,11 +402,17 @@ def run_fresh(args: argparse.Namespace, latency_ms: float = 0.0) -> tuple[float,
                         warm_theirs.append(newsboat_reload(urls, cache, threads))
                 if args.sink == "feeds":
                     subscribe(scratch / "ours.db", urls)
+                served = _process_cpu(server.proc.pid)
+                first_cpu = len(CPU_RUNS)
                 seconds, states, counts = ours(
                     [FeedState(url) for url in urls], args.sink, scratch / "ours.db",
                     args.concurrency,
                 )
                 mine.append(seconds)
+                fresh_cpu.extend(CPU_RUNS[first_cpu:])
+                after = _process_cpu(server.proc.pid)
+                if served is not None and after is not None:
+                    server_cpu.append(after - served)
                 if run == 0:
                     print(f"ours, fresh: {counts}")
                 if args.warm:
@@ -379,6 +426,7 @@ def run_fresh(args: argparse.Namespace, latency_ms: float = 0.0) -> tuple[float,
     size = f"{args.feeds} feeds x {args.items} items, latency {latency_ms:g} ms"
     fresh_ratio = _report(f"fresh ({size})", mine, theirs,
                           GOALS["latency"] if latency_ms else GOALS["fresh"])
+    _report_cpu(f"fresh ({size})", fresh_cpu, server_cpu)
     warm_ratio = float("nan")
     if args.warm:
         warm_ratio = _report(f"warm ({size})", warm_mine, warm_theirs,
