@@ -545,16 +545,18 @@ class Store(EntityQueries, Subscriptions, SavedQueries, Settings, FullTextStore,
         database's write lock no other process is between appending to a
         file and committing the rows that point at it, and a file nothing
         refers to now is garbage (a rolled-back batch's bytes included).
-        Without ``wait`` (closing), a busy database means no sweep this time.
+        Without ``wait``, a busy database means no sweep this time: the files
+        wait for the next one. Cheap when there is nothing to sweep (no file,
+        no transaction), as after most searches, which convert first.
         """
-        if self._spool is None or not self._spool.folder.is_dir():
+        if self._spool is None or not self._spool.has_files():
             return
         with self._lock:
-            db = self._db
-            if db is None:
+            connection = self._db
+            if connection is None:
                 return
             if not wait:
-                db.execute("PRAGMA busy_timeout = 0")
+                connection.execute("PRAGMA busy_timeout = 0")
             try:
                 with self._writing() as db:
                     referenced = {
@@ -565,7 +567,7 @@ class Store(EntityQueries, Subscriptions, SavedQueries, Settings, FullTextStore,
                     self._spool.sweep(referenced)
             finally:
                 if not wait:
-                    db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS:d}")
+                    connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS:d}")
 
     @staticmethod
     def _known_identities(db: sqlite3.Connection, rows: Sequence[_Row]) -> set[tuple[str, str]]:
@@ -814,7 +816,9 @@ class Store(EntityQueries, Subscriptions, SavedQueries, Settings, FullTextStore,
                     (size,),
                 ).fetchall()
             if not rows:
-                self._sweep_spool()
+                # Housekeeping: never a reason for a search to fail or wait.
+                with suppress(sqlite3.Error, StoreError):
+                    self._sweep_spool(wait=False)
                 break
             converted = []
             lost = []

@@ -105,10 +105,19 @@ class Spool:
             return None
         return data
 
+    def has_files(self) -> bool:
+        """Whether the folder holds any spool file (a look, not a listing)."""
+        try:
+            with os.scandir(self.folder) as entries:
+                return any(entry.name.endswith(_SUFFIX) for entry in entries)
+        except OSError:
+            return False
+
     def sweep(self, referenced: Collection[str]) -> int:
-        """Delete the files not in ``referenced``; how many.
+        """Delete the files not in ``referenced``, and the folder once empty; how many.
 
         Only with the database's write lock held (see the module docstring).
+        A folder removed under another store is made again by its next append.
         """
         try:
             entries = list(os.scandir(self.folder))
@@ -120,4 +129,7 @@ class Spool:
                 with contextlib.suppress(OSError):
                     os.unlink(entry.path)
                     removed += 1
+        if removed == len(entries):
+            with contextlib.suppress(OSError):
+                self.folder.rmdir()
         return removed
