@@ -4,9 +4,10 @@ A refresh stores each new article's HTML as received and converts it to
 text later (see ``pending_text`` in :mod:`newsreader.store.schema`). Kept
 inside SQLite, that HTML (~35 MB per 10,000 articles) is written twice,
 once to the write-ahead log and once more when the log is checkpointed,
-four kilobytes per system call: about a sixth of a fresh refresh's CPU.
-Appended to a file instead, it is written once, one call per feed, and
-the database keeps only where it is and a digest of it.
+four kilobytes per system call. Appended to a file instead, it is written
+once, one call per feed, and the database keeps only where it is and a
+digest of it: the storing process of a fresh 10,000-item refresh went
+from ~0.80 to ~0.70 s of CPU (with the HTML handed over as bytes).
 
 The files are a cache of what the feeds sent, so they need no journal of
 their own. Like the rest of the store they are not synced on every commit,
