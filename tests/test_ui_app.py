@@ -8,6 +8,7 @@ sleeps) and asserts on state rather than pixels.
 from __future__ import annotations
 
 import contextlib
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from textual.worker import WorkerCancelled, WorkerFailed, WorkerState
 from newsreader.store import Store
 from newsreader.ui.app import NewsReaderApp
 from newsreader.ui.colors import ENTITY_CLASSES, component_style, theme_variables
+from newsreader.ui.messages import HeadersLoaded
 from newsreader.ui.screens.help import HelpScreen
 from newsreader.ui.screens.main import MainScreen
 from newsreader.ui.widgets.article_list import ArticleList
@@ -113,6 +115,43 @@ async def test_j_k_and_arrows_move_and_show_the_article(db_path, wire, fake_extr
         # Showing an article marks it read, in the list and in the store.
         assert articles.rows[1].read
         assert app.store.header(articles.rows[1].key).read
+
+
+async def test_a_list_read_before_a_read_mark_was_saved_does_not_undo_it(
+    db_path, wire, fake_extractor
+):
+    # The store is written in a worker; a reload that read the list just before
+    # (the one after a refresh, say) can land just after and showed the article
+    # unread again (a flaky snapshot found it).
+    app = make_app(db_path, [wire], fake_extractor)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        articles, _, _ = panes(app)
+        first = articles.rows[0].key
+        assert articles.rows[0].read  # opened at start-up
+
+        def stale(**changes: bool) -> list:
+            return [replace(h, **changes) if h.key == first else h
+                    for h in app.store.headers()]
+
+        only, chosen, view = screen._view
+        screen.post_message(HeadersLoaded(stale(read=False), only, chosen, feed_view=view))
+        await settle(app, pilot)
+        assert articles.rows[0].read
+        counts = str(screen.query_one("#status-counts").render())
+        assert counts == "4 articles · 3 unread · 0 bookmarked"
+        # N marks it unread; a stale list saying "read" does not bring it back.
+        await pilot.press("N")
+        screen.post_message(HeadersLoaded(stale(read=True), only, chosen, feed_view=view))
+        await settle(app, pilot)
+        assert not articles.rows[0].read
+        assert not app.store.header(first).read
+        # Once a list read agrees, the mark is let go: the store decides again.
+        screen.post_message(HeadersLoaded(app.store.headers(), only, chosen, feed_view=view))
+        await settle(app, pilot)
+        assert screen._held_read_marks == {}
 
 
 async def test_j_k_work_from_the_reader_pane(db_path, wire, fake_extractor):

@@ -514,6 +514,7 @@ class MainScreen(ReaderKeys, FeedsActions):
         row = self.articles.current
         if row is not None and not row.read and self.mark_read_on_open:
             self.articles.update_row(message.key, read=True)
+            self.hold_read_marks([message.key], True)
             articles, unread, bookmarked = self._counts
             self._counts = (articles, max(0, unread - 1), bookmarked)
             self._update_status()
@@ -847,7 +848,7 @@ class MainScreen(ReaderKeys, FeedsActions):
         if len(headers) >= SETTLE_HEAP_ROWS and headers is not self._heap_settled_for:
             self._heap_settled_for = headers
             self.call_after_refresh(_settle_heap)  # once the list is on screen
-        headers = self._without_pending_removal(headers)
+        headers = self.with_read_marks(self._without_pending_removal(headers))
         articles = self.articles
         if headers or self._sources_done or self.entity_filter is not None:
             articles.loading = False

@@ -13,7 +13,8 @@ bookmarks view) for a few seconds; ``u`` or ``ctrl+z`` takes it back.
 from __future__ import annotations
 
 import webbrowser
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from textual import events
@@ -24,6 +25,7 @@ from newsreader.ui.text import safe_line, web_link
 from newsreader.ui.undo import UNDO_SECONDS, UndoSlot
 
 if TYPE_CHECKING:
+    from newsreader.store import ArticleHeader
     from newsreader.ui.app import NewsReaderApp
     from newsreader.ui.widgets.article_list import ArticleList
     from newsreader.ui.widgets.entity_sidebar import EntitySidebar
@@ -95,6 +97,43 @@ class ReaderKeys:
     def mark_read_on_open(self) -> bool:
         return bool(self.news_app.config.get("reading", "mark_read_on_open"))
 
+    @property
+    def _held_read_marks(self) -> dict[int, bool]:
+        marks: dict[int, bool] | None = self.__dict__.get("_read_marks")
+        if marks is None:
+            marks = self.__dict__["_read_marks"] = {}
+        return marks
+
+    def hold_read_marks(self, keys: Iterable[int], read: bool) -> None:
+        """Remember read marks the list shows before the store has them.
+
+        The store is written in a worker, so a list read just before that
+        write (the reload after a refresh, say) can arrive just after it and
+        would show the article unread again; :meth:`with_read_marks` keeps
+        these marks until a list read agrees with them.
+        """
+        marks = self._held_read_marks
+        for key in keys:
+            marks[key] = read
+
+    def with_read_marks(self, headers: list[ArticleHeader]) -> list[ArticleHeader]:
+        """``headers`` with the held read marks; a mark the headers agree with is let go."""
+        marks = self._held_read_marks
+        if not marks:
+            return headers
+        changed: list[ArticleHeader] | None = None
+        for index, header in enumerate(headers):
+            read = marks.get(header.key)
+            if read is None:
+                continue
+            if header.read == read:
+                del marks[header.key]  # the store has it
+            else:
+                if changed is None:
+                    changed = list(headers)
+                changed[index] = replace(header, read=read)
+        return headers if changed is None else changed
+
     def action_next_unread(self) -> None:
         self._move_unread(+1)
 
@@ -118,6 +157,7 @@ class ReaderKeys:
             return
         read = not row.read
         self.articles.update_row(row.key, read=read)
+        self.hold_read_marks([row.key], read)
         self._recount()
         store = self.news_app.store
         self.run_worker(lambda: store.set_read(row.key, read), thread=True,
@@ -131,6 +171,7 @@ class ReaderKeys:
             return
         for key in keys:
             self.articles.update_row(key, read=True)
+        self.hold_read_marks(keys, True)
         self._recount()
         store = self.news_app.store
         self.run_worker(lambda: store.set_read_many(keys, True), thread=True,
@@ -140,6 +181,7 @@ class ReaderKeys:
         def undo() -> None:
             for key in keys:
                 self.articles.update_row(key, read=False)
+            self.hold_read_marks(keys, False)
             self._recount()
             self.run_worker(lambda: store.set_read_many(keys, False), thread=True,
                             exit_on_error=False, group="read-marks",
