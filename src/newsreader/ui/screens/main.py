@@ -513,8 +513,7 @@ class MainScreen(ReaderKeys, FeedsActions):
                 self.sidebar.clear()
         row = self.articles.current
         if row is not None and not row.read and self.mark_read_on_open:
-            self.articles.update_row(message.key, read=True)
-            self.hold_read_marks([message.key], True)
+            self.show_read_marks([message.key], True)
             articles, unread, bookmarked = self._counts
             self._counts = (articles, max(0, unread - 1), bookmarked)
             self._update_status()

@@ -104,16 +104,17 @@ class ReaderKeys:
             marks = self.__dict__["_read_marks"] = {}
         return marks
 
-    def hold_read_marks(self, keys: Iterable[int], read: bool) -> None:
-        """Remember read marks the list shows before the store has them.
+    def show_read_marks(self, keys: Iterable[int], read: bool) -> None:
+        """Show these rows read (or unread) now, ahead of the store's write.
 
         The store is written in a worker, so a list read just before that
         write (the reload after a refresh, say) can arrive just after it and
-        would show the article unread again; :meth:`with_read_marks` keeps
-        these marks until a list read agrees with them.
+        would show the article unread again: the marks are held, and
+        :meth:`with_read_marks` keeps them until a list read agrees.
         """
         marks = self._held_read_marks
         for key in keys:
+            self.articles.update_row(key, read=read)
             marks[key] = read
 
     def with_read_marks(self, headers: list[ArticleHeader]) -> list[ArticleHeader]:
@@ -156,8 +157,7 @@ class ReaderKeys:
         if row is None:
             return
         read = not row.read
-        self.articles.update_row(row.key, read=read)
-        self.hold_read_marks([row.key], read)
+        self.show_read_marks([row.key], read)
         self._recount()
         store = self.news_app.store
         self.run_worker(lambda: store.set_read(row.key, read), thread=True,
@@ -169,9 +169,7 @@ class ReaderKeys:
         if not keys:
             self.notify("Nothing unread here.", timeout=2)
             return
-        for key in keys:
-            self.articles.update_row(key, read=True)
-        self.hold_read_marks(keys, True)
+        self.show_read_marks(keys, True)
         self._recount()
         store = self.news_app.store
         self.run_worker(lambda: store.set_read_many(keys, True), thread=True,
@@ -179,9 +177,7 @@ class ReaderKeys:
                         description="Mark the list read")
 
         def undo() -> None:
-            for key in keys:
-                self.articles.update_row(key, read=False)
-            self.hold_read_marks(keys, False)
+            self.show_read_marks(keys, False)
             self._recount()
             self.run_worker(lambda: store.set_read_many(keys, False), thread=True,
                             exit_on_error=False, group="read-marks",
