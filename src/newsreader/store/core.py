@@ -151,11 +151,15 @@ def _pending_html(spool: Spool | None, row: Sequence[Any]) -> str | None:
     if spool is None:
         return None
     data = spool.read((name, offset, length, expected))
-    return None if data is None else data.decode("utf-8", "surrogatepass")
+    return None if data is None else _as_text(data)
 
 
 def _as_bytes(html: str | bytes) -> bytes:
     return html if isinstance(html, bytes) else html.encode("utf-8", "surrogatepass")
+
+
+def _as_text(html: str | bytes) -> str:
+    return html if isinstance(html, str) else html.decode("utf-8", "surrogatepass")
 
 
 def _same_html(stored: Sequence[Any], html: str | bytes) -> bool:
@@ -222,11 +226,7 @@ def _forget_lost(db: sqlite3.Connection, key: int, expected: bytes | None) -> in
         "DELETE FROM pending_text WHERE key = ? AND digest IS ?", (key, expected)
     ).rowcount
     if gone:
-        db.execute(
-            "UPDATE subscriptions SET etag = NULL, last_modified = NULL, body_hash = NULL "
-            "WHERE source = (SELECT source FROM articles WHERE key = ?)",
-            (key,),
-        )
+        Subscriptions._fetch_in_full_next(db, key)
     return gone
 
 
@@ -633,8 +633,7 @@ class Store(EntityQueries, Subscriptions, SavedQueries, Settings, FullTextStore,
         if stored is not None:
             _convert_keys(db, self._spool, [stored[0]])
         if html is not None:
-            text = html if isinstance(html, str) else html.decode("utf-8", "surrogatepass")
-            row = row.with_text(_html_text(text, base_url))
+            row = row.with_text(_html_text(_as_text(html), base_url))
         return self._upsert(db, row, now)
 
     @staticmethod

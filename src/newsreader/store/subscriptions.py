@@ -200,6 +200,19 @@ class Subscriptions:
                 return row[0], row[1], row[2], row[3]
         return None
 
+    @staticmethod
+    def _fetch_in_full_next(db: sqlite3.Connection, article_key: int) -> None:
+        """Make the next refresh of this article's feed download and parse it whatever it is.
+
+        Its validators and body hash are forgotten (inside the caller's
+        transaction), so neither a 304 nor an unchanged body skips it.
+        """
+        db.execute(
+            "UPDATE subscriptions SET etag = NULL, last_modified = NULL, body_hash = NULL "
+            "WHERE source = (SELECT source FROM articles WHERE key = ?)",
+            (article_key,),
+        )
+
     # --- adding and changing ---------------------------------------------
     def add_feed(
         self,
