@@ -337,6 +337,7 @@ class _Reader:
         self.xml_base = xml_base
         # Without any character in U+0080..U+00BF (see _has_latin1_range), no
         # text can need feedparser's mojibake repair or hold a C1 control.
+        self.latin1_range = latin1_range
         self.text_of = _text if latin1_range else _stripped_text
 
     def read(self, root: ET.Element) -> FastFeed:
@@ -504,7 +505,7 @@ class _Reader:
                     continue
                 if kind == "text/html":
                     _html(text)
-                elif self.text_of is _text and _has_c1(text):
+                elif self.latin1_range and _has_c1(text):
                     raise _Unsure
                 if key == "content":
                     entry["content"] = [{"type": kind, "value": text}]
